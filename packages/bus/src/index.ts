@@ -1,0 +1,6 @@
+export * from './client';
+export * from './errors';
+export * from './registry';
+export * from './schemas';
+export * from './transport';
+export * from './worker';

@@ -1,0 +1,4 @@
+export * from './codec';
+export * from './envelope';
+export * from './payloads';
+export * from './topics';

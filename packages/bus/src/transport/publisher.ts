@@ -1,0 +1,95 @@
+/**
+ * Telemetry publisher: a ZeroMQ Publisher socket sending two-frame messages
+ * `[topic, json]`. Publishing never blocks: a subscriber that falls behind by
+ * more than the high-water mark loses messages (ZMQ PUB drops at HWM).
+ */
+import { Publisher } from 'zeromq';
+import { newId, nowSeconds } from '../internal/ids';
+import { encodeMessage, type PublishedMessage } from '../schemas/codec';
+import type { Telemetry } from '../schemas/envelope';
+import { bindSocket } from './endpoint';
+
+export interface TelemetryPublisherOptions {
+  /** ZeroMQ endpoint to bind, e.g. `tcp://127.0.0.1:5002`. */
+  endpoint: string;
+  /** Name put in the `source` field of each message. */
+  source: string;
+  /** Messages queued per subscriber before new ones are dropped (default 1000). */
+  sendHighWaterMark?: number;
+}
+
+/** Counters of a publisher since it was bound. */
+export interface PublisherStats {
+  /** Messages handed to ZeroMQ. */
+  published: number;
+  /** Messages whose send failed, for example because the socket closed. */
+  failed: number;
+}
+
+const DEFAULT_SEND_HWM = 1000;
+
+/**
+ * Publishes telemetry, events and heartbeats on one bound socket.
+ *
+ * @example
+ * const publisher = await TelemetryPublisher.open({ endpoint: 'tcp://127.0.0.1:5052', source: 'example_worker' });
+ * publisher.publish('example.tick', { count: 1, rate_hz: 10 });
+ */
+export class TelemetryPublisher {
+  readonly endpoint: string;
+  readonly stats: PublisherStats = { published: 0, failed: 0 };
+  private readonly socket: Publisher;
+  private readonly source: string;
+  private closed = false;
+  private readonly countFailure = (): void => {
+    this.stats.failed++;
+  };
+
+  private constructor(socket: Publisher, options: TelemetryPublisherOptions) {
+    this.socket = socket;
+    // lastEndpoint resolves wildcards such as tcp://127.0.0.1:* to the port actually bound.
+    this.endpoint = socket.lastEndpoint ?? options.endpoint;
+    this.source = options.source;
+  }
+
+  /**
+   * Binds a Publisher socket.
+   *
+   * @throws VjError VJ_BUS_PORT_IN_USE or VJ_BUS_BIND_FAILED.
+   */
+  static async open(options: TelemetryPublisherOptions): Promise<TelemetryPublisher> {
+    const socket = new Publisher({ linger: 0, sendHighWaterMark: options.sendHighWaterMark ?? DEFAULT_SEND_HWM });
+    try {
+      await bindSocket(socket, options.endpoint, 'telemetry');
+    } catch (error) {
+      socket.close();
+      throw error;
+    }
+    return new TelemetryPublisher(socket, options);
+  }
+
+  /** Wraps `payload` in a telemetry envelope and sends it on `topic`. Does nothing after close(). */
+  publish(topic: string, payload: unknown): void {
+    const message: Telemetry = { type: 'telemetry', id: newId(), timestamp: nowSeconds(), source: this.source, topic, payload };
+    this.sendFrames(topic, encodeMessage(message));
+  }
+
+  /** Sends a ready-made event or heartbeat message on `topic`. */
+  publishMessage(topic: string, message: PublishedMessage): void {
+    this.sendFrames(topic, encodeMessage(message));
+  }
+
+  /** Closes the socket; later publishes are ignored. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.close();
+  }
+
+  private sendFrames(topic: string, json: string): void {
+    if (this.closed) return;
+    this.stats.published++;
+    // zeromq.js queues concurrent sends itself and PUB never blocks, so the promise is not awaited.
+    this.socket.send([topic, json]).catch(this.countFailure);
+  }
+}
