@@ -20,7 +20,7 @@ const LAST_PORT = 29999;
  * fails. Between the check and the test's own bind another process may still
  * take the port, which is unlikely but possible.
  *
- * Throws an Error when the lock stays held for about 20 s or no port in the
+ * Throws an Error when the lock stays held for about 18 s or no port in the
  * range is free.
  *
  * @example

@@ -32,7 +32,9 @@ export function requireTool(tool: string, apt: string = tool): boolean {
 
   if (!reportedTools.has(tool)) {
     reportedTools.add(tool);
-    process.stderr.write(`skipped: ${tool} is not installed; run ${INSTALL_SCRIPT} as root or install ${apt}\n`);
+    process.stderr.write(
+      `skipped: ${tool} is not installed; run ${INSTALL_SCRIPT} as root or install ${apt}\n`,
+    );
   }
   return false;
 }

@@ -4,10 +4,13 @@ describe('waitFor', () => {
   test('returns the first truthy value', async () => {
     let calls = 0;
 
-    const value = await waitFor(() => {
-      calls += 1;
-      return calls >= 3 ? `call ${calls}` : undefined;
-    }, { intervalMs: 1 });
+    const value = await waitFor(
+      () => {
+        calls += 1;
+        return calls >= 3 ? `call ${calls}` : undefined;
+      },
+      { intervalMs: 1 },
+    );
 
     expect(value).toBe('call 3');
   });
@@ -48,11 +51,14 @@ describe('waitFor', () => {
   test('retries after a predicate error', async () => {
     let calls = 0;
 
-    const value = await waitFor(() => {
-      calls += 1;
-      if (calls === 1) throw new Error('not ready');
-      return calls;
-    }, { intervalMs: 1 });
+    const value = await waitFor(
+      () => {
+        calls += 1;
+        if (calls === 1) throw new Error('not ready');
+        return calls;
+      },
+      { intervalMs: 1 },
+    );
 
     expect(value).toBe(2);
   });

@@ -55,7 +55,7 @@ export class ExampleWorker extends Worker<ExampleConfig> {
   }
 
   private startTicker(): void {
-    if (this.ticker !== undefined) clearInterval(this.ticker);
+    if (this.ticker !== undefined) this.cancel(this.ticker);
     const rateHz = this.config.rate_hz;
     this.ticker = this.every(1000 / rateHz, () => {
       this.count++;

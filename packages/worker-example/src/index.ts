@@ -1,1 +1,1 @@
-export * from './example-worker';
+export { EXAMPLE_DEFAULTS, type ExampleConfig, ExampleWorker } from './example-worker';

@@ -66,6 +66,7 @@ export class BusClient extends EventEmitter<BusClientEvents> {
   private rescanTimer: NodeJS.Timeout | undefined;
   private scanning: Promise<void> | undefined;
   private rescanRequested = false;
+  private sawCorruptFile = false;
   private closed = false;
 
   constructor(options: BusClientOptions = {}) {
@@ -79,7 +80,10 @@ export class BusClient extends EventEmitter<BusClientEvents> {
     );
     this.subscriber.on('message', (topic, message) => this.emit('message', topic, message));
     this.subscriber.on('invalid', (error) => this.emit('invalid', error));
-    this.registry.on('corrupt', (event) => this.emit('warning', event.error));
+    this.registry.on('corrupt', (event) => {
+      this.sawCorruptFile = true;
+      this.emit('warning', event.error);
+    });
   }
 
   /** Reads the registry once and starts following it. */
@@ -160,13 +164,15 @@ export class BusClient extends EventEmitter<BusClientEvents> {
 
   private async scanOnce(): Promise<void> {
     let current: Record<string, RegistryEntry>;
+    this.sawCorruptFile = false;
     try {
       current = await this.registry.list();
     } catch (error) {
       this.emit('warning', error instanceof VjError ? error : new VjError('VJ_REGISTRY_IO_FAILED', `Reading ${this.registry.path} failed: ${(error as Error).message}`, { cause: error }));
       return;
     }
-    if (this.closed) return;
+    // A corrupt file reads as empty; keep the last good view until the workers' heartbeats rewrite it.
+    if (this.closed || this.sawCorruptFile) return;
 
     const next = new Map(Object.entries(current));
     for (const [name, previous] of this.known) {

@@ -12,6 +12,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { VjError } from '../errors';
 
+// NOTE: proper-lockfile 4.1 removes a stale lock and then creates its own
+// without re-checking, so two waiters that both saw the same stale lock can
+// both enter. This happens only after a holder died while holding the lock,
+// and may lose one update then. A fix needs an owner token in the lock folder.
 /** Age in ms after which a lock that is no longer refreshed counts as abandoned. */
 export const LOCK_STALE_MS = 10_000;
 

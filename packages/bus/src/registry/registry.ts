@@ -3,9 +3,17 @@
  * announce their ports and liveness and clients find them.
  */
 import { EventEmitter } from 'node:events';
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { VjError } from '../errors';
+import { join } from 'node:path';
+import type { VjError } from '../errors';
+import {
+  buildEntry,
+  entryOf,
+  healthOf,
+  isProcessAlive,
+  type ServiceHealth,
+  type ServiceRegistration,
+  validateRegistration,
+} from './entry';
 import {
   emptyRegistry,
   ensureRegistryFolder,
@@ -15,45 +23,15 @@ import {
 } from './file';
 import { withRegistryLock } from './lock';
 import {
-  DEFAULT_SERVICE_HOST,
-  type RegistryEntry,
-  type RegistryFile,
-  type ServicePorts,
-  type ServiceStatus,
-  ServiceStatuses,
-} from './schema';
+  defaultVjHome,
+  type RegistryOptions,
+  type ResolvedRegistryOptions,
+  resolveRegistryOptions,
+} from './options';
+import type { RegistryEntry, RegistryFile } from './schema';
 
-/** Options of a Registry. Every field is optional and has a default. */
-export type RegistryOptions = Partial<ResolvedRegistryOptions>;
-
-/** Registry options after defaults are applied. */
-export interface ResolvedRegistryOptions {
-  /** Folder of registry.json. Default: Registry.defaultHome(), i.e. $VJ_HOME or ~/.vj. */
-  vjHome: string;
-  /** Time in ms without a heartbeat after which a service is stale. Default: 15000. */
-  staleAfterMs: number;
-  /** Maximum time in ms that a write waits for the registry lock. Default: 5000. */
-  lockTimeoutMs: number;
-  /** Clock that returns the current Unix time in ms. Tests replace it to move time. Default: Date.now. */
-  now: () => number;
-}
-
-/** Service description that register and heartbeat write into the service's entry. */
-export interface ServiceRegistration {
-  /** Process id of the service. */
-  pid: number;
-  /** Command (ZMQ REP) and telemetry (ZMQ PUB) ports, each 1–65535 and different. */
-  ports: ServicePorts;
-  /** JSON object for clients. Default: the current entry's metadata if it has the same pid, else {}. */
-  metadata?: Record<string, unknown>;
-  /** Lifecycle state. Default: running. */
-  status?: ServiceStatus;
-  /** Bind address of the ports. Default: 127.0.0.1. */
-  host?: string;
-}
-
-/** Health of a service as judged from its registry entry. */
-export type ServiceHealth = 'healthy' | 'stale' | 'crashed' | 'stopped' | 'missing';
+export type { ServiceHealth, ServiceRegistration } from './entry';
+export type { RegistryOptions, ResolvedRegistryOptions } from './options';
 
 /** Payload of the `corrupt` event. */
 export interface RegistryCorruptEvent {
@@ -109,15 +87,13 @@ export class Registry extends EventEmitter<RegistryEvents> {
    */
   constructor(options: RegistryOptions = {}) {
     super();
-    this.options = resolveOptions(options);
+    this.options = resolveRegistryOptions(options);
     this.path = join(this.options.vjHome, 'registry.json');
   }
 
   /** Returns $VJ_HOME as an absolute path when it is set and not empty, else ~/.vj. */
   static defaultHome(): string {
-    const fromEnvironment = process.env.VJ_HOME;
-    if (fromEnvironment !== undefined && fromEnvironment !== '') return resolve(fromEnvironment);
-    return join(homedir(), '.vj');
+    return defaultVjHome();
   }
 
   /**
@@ -241,8 +217,8 @@ export class Registry extends EventEmitter<RegistryEvents> {
       const marked: string[] = [];
       for (const [name, entry] of Object.entries(services)) {
         if (entry.status === 'crashed' || entry.status === 'stopped') continue;
-        if (healthOf(entry, nowMs, this.options.staleAfterMs) === 'healthy' && isProcessAlive(entry.pid))
-          continue;
+        const fresh = healthOf(entry, nowMs, this.options.staleAfterMs) === 'healthy';
+        if (fresh && isProcessAlive(entry.pid)) continue;
 
         entry.status = 'crashed';
         marked.push(name);
@@ -254,7 +230,8 @@ export class Registry extends EventEmitter<RegistryEvents> {
   /**
    * Runs a read-modify-write of the services under the lock. A corrupt file
    * is moved aside first, and `change` then starts from an empty registry.
-   * The `corrupt` event is emitted after the lock is released.
+   * The `corrupt` event is emitted after the lock is released, also when the
+   * write that follows the move fails.
    */
   private async update<T>(
     change: (services: RegistryFile['services']) => { changed: boolean; result: T },
@@ -262,27 +239,28 @@ export class Registry extends EventEmitter<RegistryEvents> {
     await ensureRegistryFolder(this.options.vjHome);
     let corruptEvent: RegistryCorruptEvent | undefined;
 
-    const result = await withRegistryLock(this.path, this.options.lockTimeoutMs, async (lock) => {
-      const read = await readRegistryFile(this.path);
-      let file: RegistryFile;
-      if (read.ok) {
-        file = read.file;
-      } else {
-        const backupPath = await moveCorruptFile(this.path, this.options.now());
-        corruptEvent = { path: this.path, backupPath, error: read.error };
-        file = emptyRegistry();
-      }
+    try {
+      return await withRegistryLock(this.path, this.options.lockTimeoutMs, async (lock) => {
+        const read = await readRegistryFile(this.path);
+        let file: RegistryFile;
+        if (read.ok) {
+          file = read.file;
+        } else {
+          const backupPath = await moveCorruptFile(this.path, this.options.now());
+          corruptEvent = { path: this.path, backupPath, error: read.error };
+          file = emptyRegistry();
+        }
 
-      const outcome = change(file.services);
-      if (outcome.changed) {
-        lock.assertHeld();
-        await writeRegistryFile(this.path, file);
-      }
-      return outcome.result;
-    });
-
-    if (corruptEvent !== undefined) this.emit('corrupt', corruptEvent);
-    return result;
+        const outcome = change(file.services);
+        if (outcome.changed) {
+          lock.assertHeld();
+          await writeRegistryFile(this.path, file);
+        }
+        return outcome.result;
+      });
+    } finally {
+      if (corruptEvent !== undefined) this.emit('corrupt', corruptEvent);
+    }
   }
 
   private async readServices(): Promise<RegistryFile['services']> {
@@ -297,146 +275,4 @@ export class Registry extends EventEmitter<RegistryEvents> {
     }
     return {};
   }
-}
-
-const NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
-
-function resolveOptions(options: RegistryOptions): Readonly<ResolvedRegistryOptions> {
-  const resolved: ResolvedRegistryOptions = {
-    vjHome: Registry.defaultHome(),
-    staleAfterMs: 15_000,
-    lockTimeoutMs: 5_000,
-    now: Date.now,
-    ...definedFields(options),
-  };
-
-  if (typeof resolved.vjHome !== 'string' || resolved.vjHome === '') {
-    throw invalidOption('vjHome', resolved.vjHome, 'a non-empty folder path');
-  }
-  if (!(Number.isFinite(resolved.staleAfterMs) && resolved.staleAfterMs > 0)) {
-    throw invalidOption('staleAfterMs', resolved.staleAfterMs, 'a positive number of milliseconds');
-  }
-  if (!(Number.isFinite(resolved.lockTimeoutMs) && resolved.lockTimeoutMs >= 0)) {
-    throw invalidOption('lockTimeoutMs', resolved.lockTimeoutMs, 'a number of milliseconds, 0 or more');
-  }
-  if (typeof resolved.now !== 'function') {
-    throw invalidOption('now', resolved.now, 'a function returning Unix time in ms');
-  }
-  return Object.freeze({ ...resolved, vjHome: resolve(resolved.vjHome) });
-}
-
-function definedFields(options: RegistryOptions): RegistryOptions {
-  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
-}
-
-function invalidOption(option: string, received: unknown, expected: string): VjError {
-  return new VjError(
-    'VJ_REGISTRY_INVALID_OPTIONS',
-    `Registry option ${option} is invalid: expected ${expected}, received ${describe(received)}`,
-    { option, received, shortMessage: `invalid registry option ${option}` },
-  );
-}
-
-function validateRegistration(name: string, registration: ServiceRegistration): void {
-  // "__proto__" matches the pattern but would set the prototype of the
-  // services object instead of adding an entry.
-  if (typeof name !== 'string' || !NAME_PATTERN.test(name) || name === '__proto__') {
-    throw invalidEntry(
-      name,
-      'name',
-      name,
-      "1 to 64 characters from A-Z, a-z, 0-9, '_', '.' and '-', not __proto__",
-    );
-  }
-  if (!Number.isSafeInteger(registration.pid) || registration.pid < 1) {
-    throw invalidEntry(name, 'pid', registration.pid, 'a positive integer process id');
-  }
-
-  const ports = registration.ports as Partial<ServicePorts> | undefined;
-  for (const kind of ['command', 'telemetry'] as const) {
-    const port = ports?.[kind];
-    if (!Number.isInteger(port) || (port as number) < 1 || (port as number) > 65535) {
-      throw invalidEntry(name, `${kind} port`, port, 'an integer from 1 to 65535');
-    }
-  }
-  if (ports?.command === ports?.telemetry) {
-    throw invalidEntry(name, 'telemetry port', ports?.telemetry, 'a port different from the command port');
-  }
-
-  if (registration.status !== undefined && !ServiceStatuses.includes(registration.status)) {
-    throw invalidEntry(name, 'status', registration.status, `one of ${ServiceStatuses.join(', ')}`);
-  }
-  if (
-    registration.host !== undefined &&
-    (typeof registration.host !== 'string' || registration.host === '')
-  ) {
-    throw invalidEntry(name, 'host', registration.host, 'a non-empty address such as 127.0.0.1');
-  }
-  const { metadata } = registration;
-  if (
-    metadata !== undefined &&
-    (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))
-  ) {
-    throw invalidEntry(name, 'metadata', metadata, 'a JSON object');
-  }
-}
-
-function invalidEntry(service: unknown, field: string, received: unknown, expected: string): VjError {
-  const subject = field === 'name' ? 'Service name' : `The ${field} of service ${describe(service)}`;
-  return new VjError(
-    'VJ_REGISTRY_INVALID_ENTRY',
-    `${subject} is invalid: expected ${expected}, received ${describe(received)}`,
-    { service, field, received, shortMessage: `invalid ${field} for registry` },
-  );
-}
-
-function buildEntry(
-  registration: ServiceRegistration,
-  current: RegistryEntry | undefined,
-  nowMs: number,
-): RegistryEntry {
-  const samePid = current?.pid === registration.pid;
-  return {
-    ...current,
-    pid: registration.pid,
-    status: registration.status ?? 'running',
-    heartbeat_at: nowMs / 1000,
-    ports: { command: registration.ports.command, telemetry: registration.ports.telemetry },
-    metadata: { ...(registration.metadata ?? (samePid ? current?.metadata : undefined) ?? {}) },
-    host: registration.host ?? DEFAULT_SERVICE_HOST,
-    started_at: (samePid ? current?.started_at : undefined) ?? nowMs / 1000,
-  };
-}
-
-function entryOf(services: RegistryFile['services'], name: string): RegistryEntry | undefined {
-  // hasOwn, so that names such as "constructor" do not find Object.prototype members.
-  return Object.hasOwn(services, name) ? services[name] : undefined;
-}
-
-function healthOf(
-  entry: RegistryEntry,
-  nowMs: number,
-  staleAfterMs: number,
-): Exclude<ServiceHealth, 'missing'> {
-  if (entry.status === 'crashed') return 'crashed';
-  if (entry.status === 'stopped') return 'stopped';
-  return nowMs - entry.heartbeat_at * 1000 > staleAfterMs ? 'stale' : 'healthy';
-}
-
-function isProcessAlive(pid: number): boolean {
-  try {
-    // Signal 0 checks existence and permission without sending anything.
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // ESRCH: no such process. EPERM means it exists but belongs to another
-    // user, and any other error is no proof of death, so both count as alive.
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'function') return 'a function';
-  return JSON.stringify(value) ?? String(value);
 }

@@ -104,6 +104,12 @@ export class Worker<Config extends Record<string, unknown> = Record<string, unkn
     return timer;
   }
 
+  /** Stops a timer started with every(). */
+  protected cancel(timer: NodeJS.Timeout): void {
+    clearInterval(timer);
+    this.timers.delete(timer);
+  }
+
   /**
    * Binds the sockets, registers, starts heartbeats and calls onStart().
    *

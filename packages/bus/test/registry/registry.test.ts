@@ -353,6 +353,7 @@ describe('input validation', () => {
     ['an empty host', { host: '' }],
     ['metadata that is an array', { metadata: [] }],
     ['metadata that is null', { metadata: null }],
+    ['metadata with a BigInt value', { metadata: { frames: 1n } }],
   ])('heartbeat rejects %s', async (_case, overrides) => {
     const registry = makeRegistry();
 

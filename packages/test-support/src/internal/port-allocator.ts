@@ -25,7 +25,7 @@ interface PortState {
 }
 
 // The critical section holds the lock for a few milliseconds, so retries with a
-// 5 to 200 ms backoff wait at most about 20 s in total. proper-lockfile refreshes
+// 5 to 200 ms backoff (100 retries) wait about 18 s in total. proper-lockfile refreshes
 // the lock's mtime while it is held and treats a lock older than `stale` as left
 // behind by a dead process.
 const LOCK_OPTIONS = {
@@ -98,7 +98,7 @@ async function acquireLock(stateFile: string): Promise<() => Promise<void>> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
     throw new Error(
-      `Port allocator lock ${lockPath} stayed held by another process for about 20 s; delete it if no test is running`,
+      `Port allocator lock ${lockPath} stayed held by another process for about 18 s; delete it if no test is running`,
       { cause: error },
     );
   }

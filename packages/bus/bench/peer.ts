@@ -1,0 +1,80 @@
+/**
+ * Entry point of a peer process that bench/lib/peer-process.ts forks:
+ * `peer.ts <role> <options JSON>`. It binds its socket on a wildcard loopback
+ * port, sends the bound endpoint to the parent, then serves requests over the
+ * IPC channel until it is asked to exit.
+ */
+import { CommandServer } from '../src/transport/command-server';
+import { TelemetryPublisher } from '../src/transport/publisher';
+import { makeAudioFrames } from './lib/audio-frames';
+import type { ClockReport, PeerEnvelope, PeerOptions, PeerRole, ReplyEnvelope } from './lib/protocol';
+import { wallClockMs } from './lib/protocol';
+import { type FramePublisher, runSendLoop } from './peer/send-loop';
+import { PrototypePublisher } from './prototypes/prototype-publisher';
+
+const ANY_LOOPBACK_PORT = 'tcp://127.0.0.1:*';
+const FRAME_COUNT = 64;
+
+/** A bound socket that the peer serves and later closes. */
+interface PeerSocket {
+  endpoint: string;
+  publisher?: FramePublisher;
+  close(): void;
+}
+
+async function main(): Promise<void> {
+  const role = process.argv[2] as PeerRole;
+  const options = JSON.parse(process.argv[3] ?? '{}') as PeerOptions;
+  const socket = await openSocket(role, options);
+  const frames = makeAudioFrames(FRAME_COUNT);
+  reply(0, { endpoint: socket.endpoint });
+
+  process.on('message', (envelope: PeerEnvelope) => {
+    void serve(socket, frames, envelope);
+  });
+}
+
+async function openSocket(role: PeerRole, options: PeerOptions): Promise<PeerSocket> {
+  const hwm = options.sendHighWaterMark === undefined ? {} : { sendHighWaterMark: options.sendHighWaterMark };
+  if (role === 'command-server') {
+    const server = await CommandServer.open({ endpoint: ANY_LOOPBACK_PORT, name: 'bench_server' });
+    server.handle('ping', () => ({ pong: true }));
+    return { endpoint: server.endpoint, close: () => server.close() };
+  }
+  if (role === 'prototype-publisher') {
+    const publisher = await PrototypePublisher.open({ endpoint: ANY_LOOPBACK_PORT, source: 'bench_publisher', ...hwm });
+    return { endpoint: publisher.endpoint, publisher, close: () => publisher.close() };
+  }
+  const publisher = await TelemetryPublisher.open({ endpoint: ANY_LOOPBACK_PORT, source: 'bench_publisher', ...hwm });
+  return { endpoint: publisher.endpoint, publisher, close: () => publisher.close() };
+}
+
+async function serve(socket: PeerSocket, frames: ReturnType<typeof makeAudioFrames>, envelope: PeerEnvelope): Promise<void> {
+  const { seq, request } = envelope;
+  if (request.op === 'exit') {
+    socket.close();
+    process.disconnect();
+    return;
+  }
+  if (request.op === 'clock') {
+    reply(seq, { nowMs: wallClockMs() } satisfies ClockReport);
+    return;
+  }
+  if (socket.publisher === undefined) throw new Error(`Peer request "${request.op}" needs a publisher role`);
+
+  if (request.op === 'probe') {
+    socket.publisher.publish('audio.features', frames[0]);
+    reply(seq, {});
+    return;
+  }
+  reply(seq, await runSendLoop(socket.publisher, frames, request));
+}
+
+function reply(seq: number, value: unknown): void {
+  process.send?.({ seq, reply: value } satisfies ReplyEnvelope);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,4 +1,0 @@
-export * from './codec';
-export * from './envelope';
-export * from './payloads';
-export * from './topics';
