@@ -30,5 +30,7 @@ function workerApp(name: string, packageDir: string, env: Record<string, string>
 }
 
 export default {
-  apps: [workerApp('example_worker', 'worker-example', { VJ_COMMAND_PORT: '5051', VJ_TELEMETRY_PORT: '5052' })],
+  apps: [
+    workerApp('example_worker', 'worker-example', { VJ_COMMAND_PORT: '5051', VJ_TELEMETRY_PORT: '5052' }),
+  ],
 };

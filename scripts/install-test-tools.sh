@@ -13,8 +13,8 @@ set -euo pipefail
 # Executables that the tests look up on PATH.
 TOOLS=(oscsend oscdump dbus-daemon mpv playerctl tmux sox ffmpeg ip unshare)
 
-# Debian packages to install. "a|b" installs the first name that apt knows,
-# because Debian 12 calls them dbus-daemon and libasound2, while older releases
+# Debian packages to install. "a|b" installs the first name that apt-cache
+# finds, because Debian 12 calls them dbus-daemon and libasound2, while older releases
 # ship dbus-daemon inside dbus and Debian 13 and Ubuntu 24.04 renamed libasound2
 # to libasound2t64.
 PACKAGES=(liblo-tools 'dbus-daemon|dbus' mpv mpv-mpris playerctl tmux sox
@@ -31,7 +31,8 @@ list_missing() {
   done
 
   ldconfig=$(command -v ldconfig || echo /sbin/ldconfig)
-  # grep without -q reads all of ldconfig's output, so pipefail sees no SIGPIPE.
+  # grep without -q reads all of ldconfig's output, so ldconfig never gets
+  # SIGPIPE and the pipeline's status under pipefail is grep's.
   if ! "$ldconfig" -p 2>/dev/null | grep 'libasound\.so\.2' >/dev/null; then
     echo libasound.so.2
   fi
@@ -39,7 +40,7 @@ list_missing() {
   [ -e "$MPRIS_PLUGIN" ] || echo "$MPRIS_PLUGIN"
 }
 
-# Prints the first of the "|"-separated package names that apt knows.
+# Prints the first of the "|"-separated package names that apt-cache finds.
 resolve_package() {
   local name
   local -a names
@@ -50,7 +51,7 @@ resolve_package() {
       return 0
     fi
   done
-  echo "install-test-tools: apt knows no package named ${1//|/ or }" >&2
+  echo "install-test-tools: no apt package named ${1//|/ or } was found; check the sources in /etc/apt" >&2
   return 1
 }
 

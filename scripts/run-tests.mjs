@@ -7,25 +7,36 @@
 //   2. Delete the .jest-results.json files of earlier runs.
 //   3. Run `turbo run test`, which prints the full output of failing packages only.
 //   4. Read each package's .jest-results.json (written by `jest --json
-//      --outputFile=.jest-results.json`), print one line per package and end
-//      with the line "N passed, N failed, N skipped".
+//      --outputFile=.jest-results.json`), print one line per package and the
+//      `skipped:` lines of missing tools, and end with the line
+//      "N passed, N failed, N skipped".
 // Exits with 1 when turbo failed, a test failed or no test ran.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const RESULT_FILE = '.jest-results.json';
 const SUMMARY_DIR = join(ROOT, '.turbo', 'runs');
+const KEPT_SUMMARIES = 10;
 
-// Two packages at a time on the 2-core machines this project targets: each
-// Jest runs its suites in band (maxWorkers = cores - 1), so two runs keep both
-// cores busy, and the shared port allocator of @vj/test-support keeps parallel
-// packages from binding the same port. An option given on the command line
-// replaces the default of the same name.
+// Two packages at a time. On a 2-core machine Jest runs each package's suites
+// in one process (maxWorkers is cores - 1), so two packages keep both cores
+// busy: with three packages the whole run took 28 s there, against 31-33 s
+// one package at a time.
+// The port allocator of @vj/test-support keeps parallel packages from binding
+// the same port.
+// Loose env mode passes the whole environment (CI, TMPDIR, VJ_* and so on) to
+// the tests. turbo's default strict mode would drop every variable that
+// turbo.json does not list, and hashing the environment is pointless because
+// the test task is never cached.
+// An option given on the command line replaces the default of the same name.
 const TURBO_DEFAULTS = {
   '--concurrency': '2',
+  '--env-mode': 'loose',
   '--output-logs': 'errors-only',
   '--log-order': 'grouped',
   '--continue': 'always',
@@ -34,19 +45,63 @@ const TURBO_DEFAULTS = {
 process.exitCode = main(process.argv.slice(2));
 
 function main(turboArgs) {
-  if (!installTestTools()) return report([], { exitCode: 1, reason: 'no test ran because the tool install failed' });
+  if (!installTestTools()) {
+    return report([], { exitCode: 1, reason: 'no test ran because the tool install failed' });
+  }
 
   removeStaleResults();
+  const checks = runStaticChecks(turboArgs);
 
   const turbo = runTurbo(turboArgs);
   if (turbo.summary === undefined) {
-    return report([], { exitCode: 1, reason: 'turbo wrote no run summary, so the tests that ran are unknown' });
+    return report([], {
+      exitCode: 1,
+      reason: 'turbo wrote no run summary, so the tests that ran are unknown',
+    });
   }
 
   const packages = turbo.summary.tasks
     .filter((task) => task.command !== '<NONEXISTENT>')
     .map((task) => readPackageResult(task));
-  return report(packages, { exitCode: turbo.exitCode });
+  return report([...checks, ...packages], { exitCode: turbo.exitCode, skipLines: turbo.skipLines });
+}
+
+/**
+ * Type-checks every package with tsc (Jest's @swc/jest only strips types) and
+ * lints the tree with biome. Each check that fails counts as one failed test,
+ * so the totals line shows it; a passing one counts nothing. Skipped when turbo options narrow the run.
+ */
+function runStaticChecks(turboArgs) {
+  if (turboArgs.length > 0) return [];
+  const bin = join(ROOT, 'node_modules', '.bin');
+  const commands = [
+    {
+      name: 'typecheck (tsc)',
+      file: join(bin, 'turbo'),
+      args: ['run', 'typecheck', '--output-logs=errors-only'],
+    },
+    { name: 'lint (biome)', file: join(bin, 'biome'), args: ['check', '.'] },
+  ];
+  return commands.map(({ name, file, args }) => {
+    const startedAt = Date.now();
+    const result = spawnSync(file, args, {
+      cwd: ROOT,
+      stdio: 'inherit',
+      env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
+    });
+    const ok = result.status === 0;
+    return {
+      name,
+      isCheck: true,
+      // A passing check adds nothing to the totals, so that a run with no Jest test still reads as such.
+      passed: 0,
+      failed: ok ? 0 : 1,
+      skipped: 0,
+      suites: 1,
+      durationMs: Date.now() - startedAt,
+      notes: ok ? [] : [`${name} failed; its output is above`],
+    };
+  });
 }
 
 function installTestTools() {
@@ -82,15 +137,16 @@ function packageDirectories() {
 }
 
 /**
- * Runs `turbo run test` with its output on this terminal, and returns turbo's
- * exit code with the run summary that `--summarize` wrote (task list, exit
- * code and times of each task), or no summary when turbo wrote none.
+ * Runs `turbo run test` with its output on this terminal. Returns turbo's exit
+ * code, the run summary that `--summarize` wrote (task list, exit code and
+ * times of each task), and the distinct `skipped:` lines that requireTool of
+ * @vj/test-support logged. The summary is undefined when turbo wrote none.
  */
 function runTurbo(extraArgs) {
   const turbo = join(ROOT, 'node_modules', '.bin', 'turbo');
   if (!existsSync(turbo)) {
     console.log(`turbo was not found at ${turbo}; run pnpm install first`);
-    return { exitCode: 1, summary: undefined };
+    return { exitCode: 1, summary: undefined, skipLines: [] };
   }
 
   const defaults = Object.entries(TURBO_DEFAULTS)
@@ -98,17 +154,26 @@ function runTurbo(extraArgs) {
     .map(([name, value]) => `${name}=${value}`);
   const args = ['run', 'test', '--summarize', ...defaults, ...extraArgs];
   const summariesBefore = new Set(listSummaries());
+  const skipLog = join(tmpdir(), `vj-test-skips-${process.pid}.log`);
 
   const result = spawnSync(turbo, args, {
     cwd: ROOT,
     stdio: 'inherit',
-    env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
+    env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', VJ_TEST_SKIP_LOG: skipLog },
   });
 
   const newSummaries = listSummaries().filter((name) => !summariesBefore.has(name));
   const summary = newSummaries.length === 1 ? readSummary(newSummaries[0]) : undefined;
+  const skipLines = readSkipLines(skipLog);
   // A signal leaves status null; count that as a failed run.
-  return { exitCode: result.status ?? 1, summary };
+  return { exitCode: result.status ?? 1, summary, skipLines };
+}
+
+function readSkipLines(skipLog) {
+  if (!existsSync(skipLog)) return [];
+  const lines = readFileSync(skipLog, 'utf8').split('\n');
+  rmSync(skipLog, { force: true });
+  return [...new Set(lines.filter((line) => line !== ''))].sort();
 }
 
 function listSummaries() {
@@ -117,18 +182,25 @@ function listSummaries() {
 }
 
 function readSummary(name) {
-  const path = join(SUMMARY_DIR, name);
-  const summary = JSON.parse(readFileSync(path, 'utf8'));
-  // The summary was only needed for this report; turbo would keep one per run.
-  rmSync(path, { force: true });
+  const summary = JSON.parse(readFileSync(join(SUMMARY_DIR, name), 'utf8'));
+  pruneSummaries();
   return summary;
 }
 
+// turbo writes one summary per run and never deletes them; keep the newest few.
+function pruneSummaries() {
+  const byAge = listSummaries()
+    .map((name) => ({ path: join(SUMMARY_DIR, name), mtimeMs: statSync(join(SUMMARY_DIR, name)).mtimeMs }))
+    .sort((a, b) => b.mtimeMs - a.mtimeMs);
+  for (const { path } of byAge.slice(KEPT_SUMMARIES)) rmSync(path, { force: true });
+}
+
 /**
- * Reads the Jest results of one turbo task. Failed counts the failed tests,
- * plus one for each suite that failed outside a test (a syntax error, a
- * throwing hook), plus one when the test script failed or wrote no results
- * although no test failed, so that every failing package adds to the total.
+ * Reads the Jest results of one turbo task. The failed count is the number of
+ * failed tests plus one for each suite that failed outside a test, such as a
+ * syntax error or a throwing hook. A test script that failed, or wrote no
+ * results, without a failed test counts as one failure, so that every failing
+ * package adds to the total.
  */
 function readPackageResult(task) {
   const directory = join(ROOT, task.directory);
@@ -191,10 +263,14 @@ function describeMissingResults(task, exitCode) {
 }
 
 function firstLine(message) {
-  // Jest's JSON keeps the terminal colour codes of the message.
-  const plain = String(message ?? '').replace(/\u001b\[[0-9;]*m/g, '');
-  const line = plain.split('\n').find((text) => text.trim() !== '') ?? 'no message';
-  return line.trim();
+  // Jest's JSON keeps the terminal colour codes of the message, and starts a
+  // suite error with a "Test suite failed to run" heading that adds nothing.
+  const plain = stripVTControlCharacters(String(message ?? ''));
+  const line = plain
+    .split('\n')
+    .map((text) => text.trim())
+    .find((text) => text !== '' && !text.endsWith('Test suite failed to run'));
+  return line ?? 'no message';
 }
 
 /**
@@ -202,7 +278,7 @@ function firstLine(message) {
  * the exit code: 1 when turbo failed, a test failed or no test ran. `reason`
  * explains a run that stopped before turbo reported its tasks.
  */
-function report(packages, { exitCode, reason }) {
+function report(packages, { exitCode, reason, skipLines = [] }) {
   const totals = { passed: 0, failed: 0, skipped: 0 };
   console.log('');
   for (const result of packages) {
@@ -210,12 +286,19 @@ function report(packages, { exitCode, reason }) {
     totals.failed += result.failed;
     totals.skipped += result.skipped;
     const duration = result.durationMs === undefined ? '' : ` in ${(result.durationMs / 1000).toFixed(1)} s`;
+    if (result.isCheck) {
+      console.log(`${result.name}: ${result.failed === 0 ? 'ok' : 'failed'}`);
+      for (const note of result.notes) console.log(`  ${note}`);
+      continue;
+    }
     console.log(
       `${result.name}: ${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped` +
         ` (${result.suites} suites${duration})`,
     );
     for (const note of result.notes) console.log(`  ${note}`);
   }
+
+  for (const line of skipLines) console.log(line);
 
   const ran = totals.passed + totals.failed;
   if (reason !== undefined) console.log(reason);

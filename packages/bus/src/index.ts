@@ -4,7 +4,7 @@
  * CommonJS package (Node detects only explicit exports in CommonJS).
  */
 export { BusClient, type BusClientEvents, type BusClientOptions } from './client/bus-client';
-export { BusErrorCodes, type BusErrorCode, isVjError, VjError, type VjErrorFields } from './errors';
+export { type BusErrorCode, BusErrorCodes, isVjError, VjError, type VjErrorFields } from './errors';
 export {
   DEFAULT_SERVICE_HOST,
   REGISTRY_VERSION,
@@ -82,12 +82,16 @@ export {
   type CommandServerOptions,
 } from './transport/command-server';
 export { DEFAULT_HOST, tcpEndpoint } from './transport/endpoint';
-export { type PublisherStats, TelemetryPublisher, type TelemetryPublisherOptions } from './transport/publisher';
+export {
+  type PublisherStats,
+  TelemetryPublisher,
+  type TelemetryPublisherOptions,
+} from './transport/publisher';
 export {
   type SubscriberStats,
   TelemetrySubscriber,
   type TelemetrySubscriberEvents,
   type TelemetrySubscriberOptions,
 } from './transport/subscriber';
-export { type ResolvedWorkerOptions, type WorkerOptions } from './worker/options';
+export type { ResolvedWorkerOptions, WorkerOptions } from './worker/options';
 export { SHUTDOWN_TIMEOUT_MS, Worker } from './worker/worker';

@@ -5,7 +5,11 @@ import { BusErrorCodes, isVjError, VjError } from '../src/errors';
 describe('VjError', () => {
   test('keeps code, cause, short message and context fields', () => {
     const cause = new Error('EADDRINUSE');
-    const error = new VjError('VJ_BUS_PORT_IN_USE', 'Port 5001 is in use; stop the other process', { cause, port: 5001, shortMessage: 'port in use' });
+    const error = new VjError('VJ_BUS_PORT_IN_USE', 'Port 5001 is in use; stop the other process', {
+      cause,
+      port: 5001,
+      shortMessage: 'port in use',
+    });
     expect(error.code).toBe('VJ_BUS_PORT_IN_USE');
     expect(error.cause).toBe(cause);
     expect(error.shortMessage).toBe('port in use');

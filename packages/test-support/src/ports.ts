@@ -43,6 +43,8 @@ export function allocatePorts(count: number): Promise<number[]> {
   return allocatePortsFrom(defaultRange(), count);
 }
 
+// NOTE: the state folder is created with mode 0700 and shared by name, so a
+// second user on the same machine gets EACCES; a private TMPDIR avoids that.
 function defaultRange(): PortRange {
   return { stateDir: join(tmpdir(), 'vj-test-ports'), firstPort: FIRST_PORT, lastPort: LAST_PORT };
 }

@@ -1,4 +1,4 @@
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, appendFileSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 const INSTALL_SCRIPT = 'scripts/install-test-tools.sh';
@@ -15,7 +15,9 @@ const reportedTools = new Set<string>();
  * `process.env.CI === 'true'`, throws an Error naming the tool and
  * scripts/install-test-tools.sh, because CI must run every test. When it is
  * missing elsewhere, writes one `skipped:` line to stderr (once per tool per
- * process) and returns false.
+ * process) and returns false. When `VJ_TEST_SKIP_LOG` names a file, the line is
+ * appended to it too: scripts/run-tests.mjs sets it and prints the lines with
+ * the totals, because turbo hides the output of packages that pass.
  *
  * @example
  * const describeWithOsc = requireTool('oscsend', 'liblo-tools') ? describe : describe.skip;
@@ -32,9 +34,10 @@ export function requireTool(tool: string, apt: string = tool): boolean {
 
   if (!reportedTools.has(tool)) {
     reportedTools.add(tool);
-    process.stderr.write(
-      `skipped: ${tool} is not installed; run ${INSTALL_SCRIPT} as root or install ${apt}\n`,
-    );
+    const line = `skipped: ${tool} is not installed; run ${INSTALL_SCRIPT} as root or install ${apt}\n`;
+    process.stderr.write(line);
+    const skipLog = process.env.VJ_TEST_SKIP_LOG;
+    if (skipLog) appendFileSync(skipLog, line);
   }
   return false;
 }

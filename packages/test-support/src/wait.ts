@@ -6,7 +6,7 @@ export interface WaitForOptions {
   timeoutMs?: number;
   /** Pause between two calls of the predicate, in milliseconds. Default 25. */
   intervalMs?: number;
-  /** What was awaited, used as the error message on timeout. */
+  /** Description of the awaited condition, used as the error message on timeout. */
   message?: string;
 }
 

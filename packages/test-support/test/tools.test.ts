@@ -1,20 +1,31 @@
-import { requireTool } from '../src';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeTempDir, removeDir, requireTool } from '../src';
 
-// A name that no system has on its PATH.
+// A tool name that no PATH contains.
 const MISSING_TOOL = 'vj-test-support-no-such-tool';
+
+function restoreEnv(name: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
+}
 
 describe('requireTool', () => {
   const savedCi = process.env.CI;
+  // scripts/run-tests.mjs sets VJ_TEST_SKIP_LOG and prints the lines logged
+  // there, so these tests unset it to keep their made-up tools out of that output.
+  const savedSkipLog = process.env.VJ_TEST_SKIP_LOG;
   let stderrWrite: jest.SpyInstance;
 
   beforeEach(() => {
+    delete process.env.VJ_TEST_SKIP_LOG;
     stderrWrite = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
   });
 
   afterEach(() => {
     stderrWrite.mockRestore();
-    if (savedCi === undefined) delete process.env.CI;
-    else process.env.CI = savedCi;
+    restoreEnv('CI', savedCi);
+    restoreEnv('VJ_TEST_SKIP_LOG', savedSkipLog);
   });
 
   test('returns true for a tool on PATH', () => {
@@ -28,7 +39,7 @@ describe('requireTool', () => {
     expect(requireTool(process.execPath)).toBe(true);
   });
 
-  test('returns false and reports a missing tool once outside CI', () => {
+  test('reports a missing tool once outside CI', () => {
     delete process.env.CI;
 
     expect(requireTool(MISSING_TOOL, 'vj-test-package')).toBe(false);
@@ -40,12 +51,28 @@ describe('requireTool', () => {
     );
   });
 
-  test('names the tool as package when no package is given', () => {
+  test('defaults the package to the tool name', () => {
     process.env.CI = 'false';
 
     expect(requireTool(`${MISSING_TOOL}-2`)).toBe(false);
 
     expect(stderrWrite).toHaveBeenCalledWith(expect.stringContaining(`or install ${MISSING_TOOL}-2\n`));
+  });
+
+  test('appends the skip line to VJ_TEST_SKIP_LOG', async () => {
+    delete process.env.CI;
+    const directory = await makeTempDir('vj-tools-test-');
+    const skipLog = join(directory, 'skips.log');
+    process.env.VJ_TEST_SKIP_LOG = skipLog;
+    try {
+      requireTool(`${MISSING_TOOL}-3`, 'vj-test-package');
+
+      expect(readFileSync(skipLog, 'utf8')).toBe(
+        `skipped: ${MISSING_TOOL}-3 is not installed; run scripts/install-test-tools.sh as root or install vj-test-package\n`,
+      );
+    } finally {
+      await removeDir(directory);
+    }
   });
 
   test('throws for a missing tool when CI is true', () => {

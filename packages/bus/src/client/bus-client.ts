@@ -7,7 +7,7 @@
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { type FSWatcher, watch } from 'chokidar';
-import { VjError } from '../errors';
+import { isVjError, VjError } from '../errors';
 import { Registry, type RegistryEntry } from '../registry';
 import type { PublishedMessage } from '../schemas/codec';
 import type { Response } from '../schemas/envelope';
@@ -66,7 +66,6 @@ export class BusClient extends EventEmitter<BusClientEvents> {
   private rescanTimer: NodeJS.Timeout | undefined;
   private scanning: Promise<void> | undefined;
   private rescanRequested = false;
-  private sawCorruptFile = false;
   private closed = false;
 
   constructor(options: BusClientOptions = {}) {
@@ -76,14 +75,13 @@ export class BusClient extends EventEmitter<BusClientEvents> {
     this.source = options.source ?? 'vj-client';
     this.rescanIntervalMs = options.rescanIntervalMs ?? 1000;
     this.subscriber = new TelemetrySubscriber(
-      options.receiveHighWaterMark === undefined ? {} : { receiveHighWaterMark: options.receiveHighWaterMark },
+      options.receiveHighWaterMark === undefined
+        ? {}
+        : { receiveHighWaterMark: options.receiveHighWaterMark },
     );
     this.subscriber.on('message', (topic, message) => this.emit('message', topic, message));
     this.subscriber.on('invalid', (error) => this.emit('invalid', error));
-    this.registry.on('corrupt', (event) => {
-      this.sawCorruptFile = true;
-      this.emit('warning', event.error);
-    });
+    this.registry.on('corrupt', (event) => this.emit('warning', event.error));
   }
 
   /** Reads the registry once and starts following it. */
@@ -91,10 +89,21 @@ export class BusClient extends EventEmitter<BusClientEvents> {
     await this.rescan();
     const folder = path.dirname(this.registry.path);
     const file = path.basename(this.registry.path);
-    this.watcher = watch(folder, { depth: 0, ignoreInitial: true, ignored: (entry) => entry !== folder && path.basename(entry) !== file });
+    this.watcher = watch(folder, {
+      depth: 0,
+      ignoreInitial: true,
+      ignored: (entry) => entry !== folder && path.basename(entry) !== file,
+    });
     this.watcher.on('all', () => void this.rescan());
     this.watcher.on('error', (error) => {
-      this.emit('warning', new VjError('VJ_REGISTRY_IO_FAILED', `Watching ${folder} failed (${(error as Error).message}); the client falls back to rescanning every ${this.rescanIntervalMs} ms`, { cause: error }));
+      this.emit(
+        'warning',
+        new VjError(
+          'VJ_REGISTRY_IO_FAILED',
+          `Watching ${folder} failed (${(error as Error).message}); the client falls back to rescanning every ${this.rescanIntervalMs} ms`,
+          { cause: error },
+        ),
+      );
     });
     this.rescanTimer = setInterval(() => void this.rescan(), this.rescanIntervalMs);
   }
@@ -119,7 +128,12 @@ export class BusClient extends EventEmitter<BusClientEvents> {
    *
    * @throws VjError VJ_BUS_WORKER_NOT_FOUND, VJ_BUS_REQUEST_TIMEOUT, VJ_BUS_COMMAND_FAILED, VJ_BUS_CLOSED.
    */
-  async request(worker: string, command: string, payload: Record<string, unknown> = {}, options: RequestOptions = {}): Promise<Record<string, unknown> | null> {
+  async request(
+    worker: string,
+    command: string,
+    payload: Record<string, unknown> = {},
+    options: RequestOptions = {},
+  ): Promise<Record<string, unknown> | null> {
     return this.clientFor(worker).request(command, payload, options);
   }
 
@@ -128,7 +142,12 @@ export class BusClient extends EventEmitter<BusClientEvents> {
    *
    * @throws VjError VJ_BUS_WORKER_NOT_FOUND, VJ_BUS_CLOSED.
    */
-  async send(worker: string, command: string, payload: Record<string, unknown> = {}, options: RequestOptions = {}): Promise<Response> {
+  async send(
+    worker: string,
+    command: string,
+    payload: Record<string, unknown> = {},
+    options: RequestOptions = {},
+  ): Promise<Response> {
     return this.clientFor(worker).send(command, payload, options);
   }
 
@@ -164,15 +183,25 @@ export class BusClient extends EventEmitter<BusClientEvents> {
 
   private async scanOnce(): Promise<void> {
     let current: Record<string, RegistryEntry>;
-    this.sawCorruptFile = false;
     try {
-      current = await this.registry.list();
+      current = await this.registry.list({ rejectCorrupt: true });
     } catch (error) {
-      this.emit('warning', error instanceof VjError ? error : new VjError('VJ_REGISTRY_IO_FAILED', `Reading ${this.registry.path} failed: ${(error as Error).message}`, { cause: error }));
+      // A corrupt file reads as empty; keep the last good view until the workers' heartbeats rewrite it.
+      // The registry has already emitted 'corrupt', which became a warning.
+      if (isVjError(error, 'VJ_REGISTRY_CORRUPT')) return;
+      this.emit(
+        'warning',
+        error instanceof VjError
+          ? error
+          : new VjError(
+              'VJ_REGISTRY_IO_FAILED',
+              `Reading ${this.registry.path} failed: ${(error as Error).message}`,
+              { cause: error },
+            ),
+      );
       return;
     }
-    // A corrupt file reads as empty; keep the last good view until the workers' heartbeats rewrite it.
-    if (this.closed || this.sawCorruptFile) return;
+    if (this.closed) return;
 
     const next = new Map(Object.entries(current));
     for (const [name, previous] of this.known) {
@@ -181,7 +210,8 @@ export class BusClient extends EventEmitter<BusClientEvents> {
     for (const [name, entry] of next) {
       const previous = this.known.get(name);
       if (previous === undefined) this.addWorker(name, entry);
-      else if (previous.pid !== entry.pid || !samePorts(previous, entry)) this.replaceWorker(name, entry, previous);
+      else if (previous.pid !== entry.pid || !samePorts(previous, entry))
+        this.replaceWorker(name, entry, previous);
     }
     this.known = next;
   }
@@ -219,12 +249,20 @@ export class BusClient extends EventEmitter<BusClientEvents> {
     const entry = this.known.get(worker);
     if (entry === undefined) {
       const names = [...this.known.keys()].sort().join(', ') || 'none';
-      throw new VjError('VJ_BUS_WORKER_NOT_FOUND', `Worker "${worker}" is not in the registry ${this.registry.path} or is not alive; running workers: ${names}`, {
-        worker,
-        shortMessage: `${worker} not running`,
-      });
+      throw new VjError(
+        'VJ_BUS_WORKER_NOT_FOUND',
+        `Worker "${worker}" is not in the registry ${this.registry.path} or is not alive; running workers: ${names}`,
+        {
+          worker,
+          shortMessage: `${worker} not running`,
+        },
+      );
     }
-    const client = new CommandClient({ endpoint: tcpEndpoint(entry.host ?? DEFAULT_HOST, entry.ports.command), timeoutMs: this.timeoutMs, source: this.source });
+    const client = new CommandClient({
+      endpoint: tcpEndpoint(entry.host ?? DEFAULT_HOST, entry.ports.command),
+      timeoutMs: this.timeoutMs,
+      source: this.source,
+    });
     this.clients.set(worker, client);
     return client;
   }
@@ -235,5 +273,9 @@ function telemetryEndpointOf(entry: RegistryEntry): string {
 }
 
 function samePorts(a: RegistryEntry, b: RegistryEntry): boolean {
-  return a.ports.command === b.ports.command && a.ports.telemetry === b.ports.telemetry && (a.host ?? DEFAULT_HOST) === (b.host ?? DEFAULT_HOST);
+  return (
+    a.ports.command === b.ports.command &&
+    a.ports.telemetry === b.ports.telemetry &&
+    (a.host ?? DEFAULT_HOST) === (b.host ?? DEFAULT_HOST)
+  );
 }

@@ -169,12 +169,16 @@ export class Registry extends EventEmitter<RegistryEvents> {
   /**
    * Returns the services by name, without taking the lock. By default leaves
    * out entries that are crashed, stopped, or stale (no heartbeat for
-   * staleAfterMs). With `includeStale: true` it returns every entry.
+   * staleAfterMs). With `includeStale: true` it returns every entry. A corrupt
+   * file reads as empty, unless `rejectCorrupt: true`, which throws its
+   * VJ_REGISTRY_CORRUPT error instead so a caller can keep its last good view.
    *
    * Throws VJ_REGISTRY_IO_FAILED when the file exists but cannot be read.
    */
-  async list(options: { includeStale?: boolean } = {}): Promise<Record<string, RegistryEntry>> {
-    const services = await this.readServices();
+  async list(
+    options: { includeStale?: boolean; rejectCorrupt?: boolean } = {},
+  ): Promise<Record<string, RegistryEntry>> {
+    const services = await this.readServices(options.rejectCorrupt === true);
     if (options.includeStale === true) return services;
 
     const nowMs = this.options.now();
@@ -263,7 +267,7 @@ export class Registry extends EventEmitter<RegistryEvents> {
     }
   }
 
-  private async readServices(): Promise<RegistryFile['services']> {
+  private async readServices(rejectCorrupt = false): Promise<RegistryFile['services']> {
     const read = await readRegistryFile(this.path);
     if (read.ok) return read.file.services;
 
@@ -273,6 +277,7 @@ export class Registry extends EventEmitter<RegistryEvents> {
       this.lastReportedCorruptFileId = read.fileId;
       this.emit('corrupt', { path: this.path, backupPath: null, error: read.error });
     }
+    if (rejectCorrupt) throw read.error;
     return {};
   }
 }

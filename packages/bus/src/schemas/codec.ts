@@ -80,7 +80,13 @@ export function decodePublished(topic: string, frame: Buffer | string): Decoded<
   const envelope = checkWith(value, TelemetryValidator, 'telemetry');
   if (!envelope.ok) return envelope;
   if (envelope.value.topic !== topic) {
-    return invalid('telemetry', [{ path: '/topic', message: `expected "${topic}" as in the topic frame`, received: envelope.value.topic }]);
+    return invalid('telemetry', [
+      {
+        path: '/topic',
+        message: `expected "${topic}" as in the topic frame`,
+        received: envelope.value.topic,
+      },
+    ]);
   }
 
   const payloadValidator = payloadValidatorFor(topic);
@@ -107,7 +113,9 @@ export function encodeMessage(message: Command | Response | PublishedMessage): s
 
 /** Renders schema issues as one line: `/payload/bands expected array, received "x"`. */
 export function formatIssues(issues: readonly SchemaIssue[]): string {
-  return issues.map((issue) => `${issue.path} ${issue.message}, received ${preview(issue.received)}`).join('; ');
+  return issues
+    .map((issue) => `${issue.path} ${issue.message}, received ${preview(issue.received)}`)
+    .join('; ');
 }
 
 function payloadValidatorFor(topic: string): TypeCheck<TSchema> | undefined {
@@ -116,7 +124,11 @@ function payloadValidatorFor(topic: string): TypeCheck<TSchema> | undefined {
   return logLevelTopics.has(topic) ? LogRecordValidator : undefined;
 }
 
-function decodeWith<T extends TSchema>(frame: Buffer | string, validator: TypeCheck<T>, kind: string): Decoded<Static<T>> {
+function decodeWith<T extends TSchema>(
+  frame: Buffer | string,
+  validator: TypeCheck<T>,
+  kind: string,
+): Decoded<Static<T>> {
   const parsed = parseJson(frame, kind);
   if (!parsed.ok) return parsed;
   return checkWith(parsed.value, validator, kind);
@@ -138,7 +150,11 @@ function parseJson(frame: Buffer | string, kind: string): Decoded<unknown> {
   }
 }
 
-function checkWith<T extends TSchema>(value: unknown, validator: TypeCheck<T>, kind: string): Decoded<Static<T>> {
+function checkWith<T extends TSchema>(
+  value: unknown,
+  validator: TypeCheck<T>,
+  kind: string,
+): Decoded<Static<T>> {
   if (validator.Check(value)) return { ok: true, value };
   const decoded = invalid(kind, collectIssues(validator, value, ''));
   const id = (value as { id?: unknown } | null)?.id;
@@ -149,7 +165,11 @@ function checkWith<T extends TSchema>(value: unknown, validator: TypeCheck<T>, k
 function collectIssues(validator: TypeCheck<TSchema>, value: unknown, prefix: string): SchemaIssue[] {
   const issues: SchemaIssue[] = [];
   for (const error of validator.Errors(value)) {
-    issues.push({ path: prefix + error.path || '/', message: error.message.toLowerCase(), received: error.value });
+    issues.push({
+      path: prefix + error.path || '/',
+      message: error.message.toLowerCase(),
+      received: error.value,
+    });
     if (issues.length === MAX_ISSUES) break;
   }
   return issues;

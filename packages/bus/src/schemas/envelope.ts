@@ -7,9 +7,15 @@ import { type Static, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { EventNames } from './topics';
 
-const Id = Type.String({ minLength: 1, maxLength: 128, description: 'Message id, a UUID for messages sent by vj' });
+const Id = Type.String({
+  minLength: 1,
+  maxLength: 128,
+  description: 'Message id, a UUID for messages sent by vj',
+});
 const Timestamp = Type.Number({ description: 'Unix time in seconds when the message was created' });
-const Source = Type.Union([Type.String(), Type.Null()], { description: 'Name of the sender, null when anonymous' });
+const Source = Type.Union([Type.String(), Type.Null()], {
+  description: 'Name of the sender, null when anonymous',
+});
 const JsonObject = Type.Record(Type.String(), Type.Unknown());
 
 /** A command sent REQ → REP to a worker's command port. */
@@ -24,7 +30,11 @@ export const Command = Type.Object({
 export type Command = Static<typeof Command>;
 
 /** Outcome of a command. `timeout` is set only by clients, never sent by a worker. */
-export const ResponseStatus = Type.Union([Type.Literal('ok'), Type.Literal('error'), Type.Literal('timeout')]);
+export const ResponseStatus = Type.Union([
+  Type.Literal('ok'),
+  Type.Literal('error'),
+  Type.Literal('timeout'),
+]);
 export type ResponseStatus = Static<typeof ResponseStatus>;
 
 /** The reply to a command; `id` repeats the command's id. */

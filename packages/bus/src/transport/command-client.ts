@@ -55,22 +55,35 @@ export class CommandClient {
    * @throws VjError VJ_BUS_COMMAND_FAILED when the worker answers with an error; `fields.remoteCode` has its code.
    * @throws VjError VJ_BUS_CLOSED after close().
    */
-  async request(command: string, payload: Record<string, unknown> = {}, options: RequestOptions = {}): Promise<Record<string, unknown> | null> {
+  async request(
+    command: string,
+    payload: Record<string, unknown> = {},
+    options: RequestOptions = {},
+  ): Promise<Record<string, unknown> | null> {
     const response = await this.send(command, payload, options);
     if (response.status === 'ok') return response.result;
     if (response.status === 'timeout') {
       throw new VjError(
         'VJ_BUS_REQUEST_TIMEOUT',
         `Command "${command}" to ${this.endpoint} got no response within ${options.timeoutMs ?? this.timeoutMs} ms; check that the worker runs (vj status)`,
-        { command, endpoint: this.endpoint, timeoutMs: options.timeoutMs ?? this.timeoutMs, shortMessage: `${command}: timed out` },
+        {
+          command,
+          endpoint: this.endpoint,
+          timeoutMs: options.timeoutMs ?? this.timeoutMs,
+          shortMessage: `${command}: timed out`,
+        },
       );
     }
-    throw new VjError('VJ_BUS_COMMAND_FAILED', response.error ?? `Command "${command}" failed on ${response.source ?? this.endpoint}`, {
-      command,
-      endpoint: this.endpoint,
-      remoteCode: response.code,
-      shortMessage: response.error ?? `${command} failed`,
-    });
+    throw new VjError(
+      'VJ_BUS_COMMAND_FAILED',
+      response.error ?? `Command "${command}" failed on ${response.source ?? this.endpoint}`,
+      {
+        command,
+        endpoint: this.endpoint,
+        remoteCode: response.code,
+        shortMessage: response.error ?? `${command} failed`,
+      },
+    );
   }
 
   /**
@@ -79,7 +92,11 @@ export class CommandClient {
    *
    * @throws VjError VJ_BUS_CLOSED after close().
    */
-  send(command: string, payload: Record<string, unknown> = {}, options: RequestOptions = {}): Promise<Response> {
+  send(
+    command: string,
+    payload: Record<string, unknown> = {},
+    options: RequestOptions = {},
+  ): Promise<Response> {
     const next = this.queue.then(() => this.exchange(command, payload, options.timeoutMs ?? this.timeoutMs));
     this.queue = next.catch(() => undefined);
     return next;
@@ -92,10 +109,25 @@ export class CommandClient {
     this.socket.close();
   }
 
-  private async exchange(command: string, payload: Record<string, unknown>, timeoutMs: number): Promise<Response> {
-    if (this.closed) throw new VjError('VJ_BUS_CLOSED', `The command client for ${this.endpoint} is closed; create a new one`);
+  private async exchange(
+    command: string,
+    payload: Record<string, unknown>,
+    timeoutMs: number,
+  ): Promise<Response> {
+    if (this.closed)
+      throw new VjError(
+        'VJ_BUS_CLOSED',
+        `The command client for ${this.endpoint} is closed; create a new one`,
+      );
 
-    const message: Command = { type: 'command', id: newId(), timestamp: nowSeconds(), source: this.source, command, payload };
+    const message: Command = {
+      type: 'command',
+      id: newId(),
+      timestamp: nowSeconds(),
+      source: this.source,
+      command,
+      payload,
+    };
     this.socket.sendTimeout = timeoutMs;
     this.socket.receiveTimeout = timeoutMs;
     try {
@@ -103,10 +135,23 @@ export class CommandClient {
       const [frame] = await this.socket.receive();
       return this.parseReply(message, frame ?? Buffer.alloc(0));
     } catch (error) {
-      if (this.closed) throw new VjError('VJ_BUS_CLOSED', `The command client for ${this.endpoint} was closed during "${command}"`, { cause: error });
+      if (this.closed)
+        throw new VjError(
+          'VJ_BUS_CLOSED',
+          `The command client for ${this.endpoint} was closed during "${command}"`,
+          { cause: error },
+        );
       if ((error as { code?: string }).code !== 'EAGAIN') throw error;
       this.resetSocket();
-      return { type: 'response', id: message.id, timestamp: nowSeconds(), source: null, status: 'timeout', result: null, error: `no response within ${timeoutMs} ms` };
+      return {
+        type: 'response',
+        id: message.id,
+        timestamp: nowSeconds(),
+        source: null,
+        status: 'timeout',
+        result: null,
+        error: `no response within ${timeoutMs} ms`,
+      };
     }
   }
 
@@ -114,12 +159,30 @@ export class CommandClient {
     const decoded = decodeResponse(frame);
     if (!decoded.ok) {
       this.resetSocket();
-      return { type: 'response', id: message.id, timestamp: nowSeconds(), source: null, status: 'error', result: null, error: decoded.error.message, code: decoded.error.code };
+      return {
+        type: 'response',
+        id: message.id,
+        timestamp: nowSeconds(),
+        source: null,
+        status: 'error',
+        result: null,
+        error: decoded.error.message,
+        code: decoded.error.code,
+      };
     }
     if (decoded.value.id !== message.id) {
       // A reply to an earlier, timed-out request cannot reach a fresh socket, so a mismatch means a faulty peer.
       this.resetSocket();
-      return { type: 'response', id: message.id, timestamp: nowSeconds(), source: decoded.value.source, status: 'error', result: null, error: `response id ${decoded.value.id} does not match request id ${message.id}`, code: 'VJ_BUS_INVALID_MESSAGE' };
+      return {
+        type: 'response',
+        id: message.id,
+        timestamp: nowSeconds(),
+        source: decoded.value.source,
+        status: 'error',
+        result: null,
+        error: `response id ${decoded.value.id} does not match request id ${message.id}`,
+        code: 'VJ_BUS_INVALID_MESSAGE',
+      };
     }
     return decoded.value;
   }

@@ -14,7 +14,10 @@ import { bindSocket } from './endpoint';
 export type CommandResult = Record<string, unknown> | null | undefined;
 
 /** A command handler; it may throw or reject, and the client gets the error text. */
-export type CommandHandler = (payload: Record<string, unknown>, command: Command) => CommandResult | Promise<CommandResult>;
+export type CommandHandler = (
+  payload: Record<string, unknown>,
+  command: Command,
+) => CommandResult | Promise<CommandResult>;
 
 export interface CommandServerOptions {
   /** ZeroMQ endpoint to bind, e.g. `tcp://127.0.0.1:5001`. */
@@ -107,7 +110,15 @@ export class CommandServer extends EventEmitter<CommandServerEvents> {
       }
     } catch (error) {
       // Closing the socket ends the loop with EAGAIN or ETERM; anything else while open is a real fault.
-      if (!this.closed) this.emit('rejected', new VjError('VJ_BUS_CLOSED', `The command socket on ${this.endpoint} stopped: ${(error as Error).message}`, { cause: error }));
+      if (!this.closed)
+        this.emit(
+          'rejected',
+          new VjError(
+            'VJ_BUS_CLOSED',
+            `The command socket on ${this.endpoint} stopped: ${(error as Error).message}`,
+            { cause: error },
+          ),
+        );
     }
   }
 
@@ -135,7 +146,15 @@ export class CommandServer extends EventEmitter<CommandServerEvents> {
     try {
       const result = await this.runWithTimeout(handler, command);
       this.emit('handled', command, performance.now() - startedAt);
-      return { type: 'response', id: command.id, timestamp: nowSeconds(), source: this.name, status: 'ok', result: result ?? null, error: null };
+      return {
+        type: 'response',
+        id: command.id,
+        timestamp: nowSeconds(),
+        source: this.name,
+        status: 'ok',
+        result: result ?? null,
+        error: null,
+      };
     } catch (cause) {
       const error = asHandlerError(cause, command.command);
       this.emit('failed', command, error);
@@ -161,12 +180,25 @@ export class CommandServer extends EventEmitter<CommandServerEvents> {
   }
 
   private errorResponse(id: string, error: VjError): Response {
-    return { type: 'response', id, timestamp: nowSeconds(), source: this.name, status: 'error', result: null, error: error.message, code: error.code };
+    return {
+      type: 'response',
+      id,
+      timestamp: nowSeconds(),
+      source: this.name,
+      status: 'error',
+      result: null,
+      error: error.message,
+      code: error.code,
+    };
   }
 }
 
 function asHandlerError(cause: unknown, command: string): VjError {
   if (cause instanceof VjError) return cause;
   const text = cause instanceof Error ? cause.message : String(cause);
-  return new VjError('VJ_BUS_HANDLER_FAILED', `Command "${command}" failed: ${text}`, { cause, command, shortMessage: text });
+  return new VjError('VJ_BUS_HANDLER_FAILED', `Command "${command}" failed: ${text}`, {
+    cause,
+    command,
+    shortMessage: text,
+  });
 }

@@ -58,7 +58,10 @@ export class TelemetryPublisher {
    * @throws VjError VJ_BUS_PORT_IN_USE or VJ_BUS_BIND_FAILED.
    */
   static async open(options: TelemetryPublisherOptions): Promise<TelemetryPublisher> {
-    const socket = new Publisher({ linger: 0, sendHighWaterMark: options.sendHighWaterMark ?? DEFAULT_SEND_HWM });
+    const socket = new Publisher({
+      linger: 0,
+      sendHighWaterMark: options.sendHighWaterMark ?? DEFAULT_SEND_HWM,
+    });
     try {
       await bindSocket(socket, options.endpoint, 'telemetry');
     } catch (error) {
@@ -70,7 +73,14 @@ export class TelemetryPublisher {
 
   /** Wraps `payload` in a telemetry envelope and sends it on `topic`. Does nothing after close(). */
   publish(topic: string, payload: unknown): void {
-    const message: Telemetry = { type: 'telemetry', id: newId(), timestamp: nowSeconds(), source: this.source, topic, payload };
+    const message: Telemetry = {
+      type: 'telemetry',
+      id: newId(),
+      timestamp: nowSeconds(),
+      source: this.source,
+      topic,
+      payload,
+    };
     this.sendFrames(topic, encodeMessage(message));
   }
 

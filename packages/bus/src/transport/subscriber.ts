@@ -107,14 +107,26 @@ export class TelemetrySubscriber extends EventEmitter<TelemetrySubscriberEvents>
         this.deliver(topicFrame, body);
       }
     } catch (error) {
-      if (!this.closed) this.emit('invalid', new VjError('VJ_BUS_CLOSED', `The telemetry subscriber stopped: ${(error as Error).message}`, { cause: error }));
+      if (!this.closed)
+        this.emit(
+          'invalid',
+          new VjError('VJ_BUS_CLOSED', `The telemetry subscriber stopped: ${(error as Error).message}`, {
+            cause: error,
+          }),
+        );
     }
   }
 
   private deliver(topicFrame: Buffer | undefined, body: Buffer | undefined): void {
     const topic = topicFrame === undefined ? '' : topicFrame.toString('utf8');
     if (body === undefined) {
-      this.reject(new VjError('VJ_BUS_INVALID_MESSAGE', `A telemetry message on "${topic}" has 1 frame instead of 2 (topic, JSON); publishers must send [topic, json]`, { topic }));
+      this.reject(
+        new VjError(
+          'VJ_BUS_INVALID_MESSAGE',
+          `A telemetry message on "${topic}" has 1 frame instead of 2 (topic, JSON); publishers must send [topic, json]`,
+          { topic },
+        ),
+      );
       return;
     }
 

@@ -12,7 +12,14 @@ import type { LogLevel } from '../schemas/topics';
 export type LogRecordSink = (topic: string, record: LogRecord) => void;
 
 /** pino's numeric levels (pino 10 defaults). */
-const LEVEL_NAMES: Readonly<Record<number, LogLevel>> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+const LEVEL_NAMES: Readonly<Record<number, LogLevel>> = {
+  10: 'trace',
+  20: 'debug',
+  30: 'info',
+  40: 'warn',
+  50: 'error',
+  60: 'fatal',
+};
 
 /** pino's own keys; everything else in a line is a structured field of the record. */
 const RESERVED_KEYS = new Set(['level', 'time', 'pid', 'hostname', 'msg', 'worker']);

@@ -87,21 +87,30 @@ export function resolveWorkerOptions<Config extends Record<string, unknown>>(
 function portFrom(variable: string, fromEnv: string | undefined, fromOptions: number): number {
   const value = fromEnv === undefined ? fromOptions : Number(fromEnv);
   if (!Number.isInteger(value) || value < 1 || value > 65535) {
-    throw invalidOption(fromEnv === undefined ? variable.replace('VJ_', '').toLowerCase() : variable, fromEnv ?? fromOptions, 'an integer port from 1 to 65535');
+    throw invalidOption(
+      fromEnv === undefined ? variable.replace('VJ_', '').toLowerCase() : variable,
+      fromEnv ?? fromOptions,
+      'an integer port from 1 to 65535',
+    );
   }
   return value;
 }
 
 function intervalFrom(fromEnv: string | undefined, fallback: number): number {
   const value = fromEnv === undefined ? fallback : Number(fromEnv);
-  if (!Number.isFinite(value) || value < 50) throw invalidOption('VJ_HEARTBEAT_MS', fromEnv ?? fallback, 'a number of milliseconds of at least 50');
+  if (!Number.isFinite(value) || value < 50)
+    throw invalidOption('VJ_HEARTBEAT_MS', fromEnv ?? fallback, 'a number of milliseconds of at least 50');
   return value;
 }
 
 function invalidOption(option: string, value: unknown, expected: string): VjError {
-  return new VjError('VJ_WORKER_INVALID_OPTIONS', `Worker option ${option} is ${JSON.stringify(value)}; expected ${expected}`, {
-    option,
-    value,
-    shortMessage: `invalid ${option}`,
-  });
+  return new VjError(
+    'VJ_WORKER_INVALID_OPTIONS',
+    `Worker option ${option} is ${JSON.stringify(value)}; expected ${expected}`,
+    {
+      option,
+      value,
+      shortMessage: `invalid ${option}`,
+    },
+  );
 }

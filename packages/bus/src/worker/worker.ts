@@ -15,7 +15,7 @@ import { TelemetryPublisher } from '../transport/publisher';
 import { createWorkerLogger } from './logger';
 import { type ResolvedWorkerOptions, resolveWorkerOptions, type WorkerOptions } from './options';
 
-/** Longest a graceful shutdown may take before the process exits anyway, in ms. */
+/** Maximum time a graceful shutdown may take before the process exits anyway, in ms. */
 export const SHUTDOWN_TIMEOUT_MS = 2000;
 
 const RESTART_BIND_ATTEMPTS = 40;
@@ -60,7 +60,10 @@ export class Worker<Config extends Record<string, unknown> = Record<string, unkn
     this.attachLog = attach;
     this.registry = new Registry(this.options.vjHome === undefined ? {} : { vjHome: this.options.vjHome });
     this.registry.on('corrupt', (event) => {
-      this.log.error({ err: event.error, path: event.path, backupPath: event.backupPath }, 'registry file corrupt, moved aside');
+      this.log.error(
+        { err: event.error, path: event.path, backupPath: event.backupPath },
+        'registry file corrupt, moved aside',
+      );
     });
     this.registerBuiltInCommands();
   }
@@ -217,7 +220,7 @@ export class Worker<Config extends Record<string, unknown> = Record<string, unkn
   /** Called first during stop(); release what onStart() acquired. */
   protected async onStop(): Promise<void> {}
 
-  /** What `get_state` reports under `state`. */
+  /** Returns the worker-specific part of `get_state`, reported under `state`. */
   protected describeState(): Record<string, unknown> {
     return {};
   }
@@ -227,9 +230,11 @@ export class Worker<Config extends Record<string, unknown> = Record<string, unkn
    * accepts keys that exist in the configuration with a value of the same type.
    */
   protected checkConfig(key: string, value: unknown): true | string {
-    if (!(key in this.config)) return `unknown key; known keys: ${Object.keys(this.config).join(', ') || 'none'}`;
+    if (!(key in this.config))
+      return `unknown key; known keys: ${Object.keys(this.config).join(', ') || 'none'}`;
     const current = this.config[key];
-    if (current !== null && typeof current !== typeof value) return `expected a ${typeof current}, received ${JSON.stringify(value)}`;
+    if (current !== null && typeof current !== typeof value)
+      return `expected a ${typeof current}, received ${JSON.stringify(value)}`;
     return true;
   }
 
@@ -269,10 +274,14 @@ export class Worker<Config extends Record<string, unknown> = Record<string, unkn
     const rejectedKeys = Object.keys(rejected);
     if (rejectedKeys.length > 0) {
       const reasons = rejectedKeys.map((key) => `${key}: ${rejected[key]}`).join('; ');
-      throw new VjError('VJ_BUS_CONFIG_REJECTED', `set_config on ${this.name} rejected ${rejectedKeys.join(', ')} (${reasons}); nothing was changed`, {
-        rejected,
-        shortMessage: `rejected ${rejectedKeys.join(', ')}`,
-      });
+      throw new VjError(
+        'VJ_BUS_CONFIG_REJECTED',
+        `set_config on ${this.name} rejected ${rejectedKeys.join(', ')} (${reasons}); nothing was changed`,
+        {
+          rejected,
+          shortMessage: `rejected ${rejectedKeys.join(', ')}`,
+        },
+      );
     }
 
     Object.assign(this.config, changes);
@@ -288,7 +297,9 @@ export class Worker<Config extends Record<string, unknown> = Record<string, unkn
       const level = isVjError(error, 'VJ_BUS_HANDLER_FAILED') ? 'error' : 'warn';
       this.log[level]({ command: command.command, id: command.id, err: error }, 'command failed');
     });
-    server.on('handled', (command, durationMs) => this.log.debug({ command: command.command, id: command.id, durationMs }, 'command handled'));
+    server.on('handled', (command, durationMs) =>
+      this.log.debug({ command: command.command, id: command.id, durationMs }, 'command handled'),
+    );
   }
 
   private async beat(): Promise<void> {

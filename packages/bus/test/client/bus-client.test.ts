@@ -28,14 +28,23 @@ describe('BusClient', () => {
     await bus.close();
     for (const worker of workers) await worker.stop();
     workers.length = 0;
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    for (const child of children)
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     children.length = 0;
     await removeDir(vjHome);
   });
 
-  async function startWorker(name: string): Promise<Worker> {
+  async function startWorker(name: string, heartbeatIntervalMs = 200): Promise<Worker> {
     const [commandPort, telemetryPort] = (await allocatePorts(2)) as [number, number];
-    const worker = new Worker({ name, commandPort, telemetryPort, vjHome, manageProcess: false, logDestination: new PassThrough(), heartbeatIntervalMs: 200 });
+    const worker = new Worker({
+      name,
+      commandPort,
+      telemetryPort,
+      vjHome,
+      manageProcess: false,
+      logDestination: new PassThrough(),
+      heartbeatIntervalMs,
+    });
     worker.command('ping', () => ({ pong: name }));
     await worker.start();
     workers.push(worker);
@@ -43,11 +52,22 @@ describe('BusClient', () => {
   }
 
   function startChild(name: string, commandPort: number, telemetryPort: number): ChildProcess {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'fixtures', 'child-worker.ts')], {
-      cwd: path.join(__dirname, '..', '..'),
-      env: { ...process.env, VJ_HOME: vjHome, TEST_WORKER_NAME: name, VJ_COMMAND_PORT: String(commandPort), VJ_TELEMETRY_PORT: String(telemetryPort), VJ_HEARTBEAT_MS: '200' },
-      stdio: 'ignore',
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(__dirname, '..', 'fixtures', 'child-worker.ts')],
+      {
+        cwd: path.join(__dirname, '..', '..'),
+        env: {
+          ...process.env,
+          VJ_HOME: vjHome,
+          TEST_WORKER_NAME: name,
+          VJ_COMMAND_PORT: String(commandPort),
+          VJ_TELEMETRY_PORT: String(telemetryPort),
+          VJ_HEARTBEAT_MS: '200',
+        },
+        stdio: 'ignore',
+      },
+    );
     children.push(child);
     return child;
   }
@@ -69,7 +89,10 @@ describe('BusClient', () => {
     bus.on('message', (_topic, message) => ticks.push(message));
 
     const worker = await startWorker('late');
-    await waitFor(() => events.includes('added late'), { timeoutMs: 3000, message: 'late worker discovered' });
+    await waitFor(() => events.includes('added late'), {
+      timeoutMs: 3000,
+      message: 'late worker discovered',
+    });
     await waitFor(
       () => {
         worker.publish('example.tick', { count: 1, rate_hz: 10 });
@@ -103,32 +126,48 @@ describe('BusClient', () => {
     bus.subscribe('example.');
     const sources: number[] = [];
     bus.on('message', () => sources.push(Date.now()));
-    await waitFor(() => bus.workers().phoenix?.pid === first.pid, { timeoutMs: 15000, message: 'first child registered' });
+    await waitFor(() => bus.workers().phoenix?.pid === first.pid, {
+      timeoutMs: 15000,
+      message: 'first child registered',
+    });
     await waitFor(() => sources.length > 0, { timeoutMs: 5000, message: 'first child telemetry' });
 
     first.kill('SIGKILL');
     await new Promise((resolve) => first.once('exit', resolve));
-    const timeout = (await bus.request('phoenix', 'ping', {}, { timeoutMs: 300 }).catch((e: unknown) => e)) as VjError;
+    const timeout = (await bus
+      .request('phoenix', 'ping', {}, { timeoutMs: 300 })
+      .catch((e: unknown) => e)) as VjError;
     expect(isVjError(timeout, 'VJ_BUS_REQUEST_TIMEOUT')).toBe(true);
 
     const second = startChild('phoenix', commandPort, telemetryPort);
-    await waitFor(() => events.includes('restarted phoenix'), { timeoutMs: 15000, message: 'restart reported' });
+    await waitFor(() => events.includes('restarted phoenix'), {
+      timeoutMs: 15000,
+      message: 'restart reported',
+    });
     expect(bus.workers().phoenix?.pid).toBe(second.pid);
     const countBefore = sources.length;
-    await waitFor(() => sources.length > countBefore + 3, { timeoutMs: 5000, message: 'telemetry after restart' });
+    await waitFor(() => sources.length > countBefore + 3, {
+      timeoutMs: 5000,
+      message: 'telemetry after restart',
+    });
     await expect(bus.request('phoenix', 'whoami')).resolves.toEqual({ pid: second.pid });
   });
 
   test('corrupt registry file is a warning and keeps the last good view', async () => {
-    await startWorker('steady');
+    // A slow heartbeat, so the client reads the corrupt file before the worker repairs it.
+    await startWorker('steady', 1500);
     await bus.start();
     const warnings: VjError[] = [];
     bus.on('warning', (error) => warnings.push(error));
     await writeFile(path.join(vjHome, 'registry.json'), '{"version":"1.0","services":{"stea');
-    await waitFor(() => warnings.length > 0, { timeoutMs: 3000, message: 'corruption warning' });
+    await bus.rescan();
+
     expect(warnings[0]?.code).toBe('VJ_REGISTRY_CORRUPT');
     expect(Object.keys(bus.workers())).toEqual(['steady']);
-    await waitFor(async () => (await bus.registry.get('steady')) !== undefined, { timeoutMs: 3000, message: 'entry rewritten by the heartbeat' });
+    await waitFor(async () => (await bus.registry.get('steady')) !== undefined, {
+      timeoutMs: 5000,
+      message: 'entry rewritten by the heartbeat',
+    });
     await bus.rescan();
     expect(events).toEqual(['added steady']);
   });

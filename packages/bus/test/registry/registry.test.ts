@@ -422,3 +422,17 @@ test('registry import adds no process listeners', () => {
   const { before, after } = JSON.parse(child.stdout) as { before: string; after: string };
   expect(after).toBe(before);
 });
+
+describe('Registry.list with rejectCorrupt', () => {
+  test('list throws VJ_REGISTRY_CORRUPT instead of returning empty', async () => {
+    const home = await makeTempHome();
+    const registry = new Registry({ vjHome: home });
+    await registry.register('alpha', { pid: process.pid, ports: { command: 7001, telemetry: 7002 } });
+    await writeFile(registry.path, '{"version":"1.0","serv');
+    await expect(registry.list()).resolves.toEqual({});
+    await expect(registry.list({ rejectCorrupt: true })).rejects.toMatchObject({
+      code: 'VJ_REGISTRY_CORRUPT',
+    });
+    await removeTempHome(home);
+  });
+});

@@ -1,4 +1,12 @@
-import { checkPayload, decodeCommand, decodePublished, decodeResponse, encodeMessage, formatIssues, type SchemaIssue } from '../../src/schemas/codec';
+import {
+  checkPayload,
+  decodeCommand,
+  decodePublished,
+  decodeResponse,
+  encodeMessage,
+  formatIssues,
+  type SchemaIssue,
+} from '../../src/schemas/codec';
 import type { Command } from '../../src/schemas/envelope';
 
 const AUDIO_FRAME = {
@@ -16,11 +24,25 @@ const AUDIO_FRAME = {
 };
 
 function telemetry(topic: string, payload: unknown): string {
-  return JSON.stringify({ type: 'telemetry', id: 'id-1', timestamp: 1733234567.89, source: 'audio_analyzer', topic, payload });
+  return JSON.stringify({
+    type: 'telemetry',
+    id: 'id-1',
+    timestamp: 1733234567.89,
+    source: 'audio_analyzer',
+    topic,
+    payload,
+  });
 }
 
 describe('decodeCommand', () => {
-  const command: Command = { type: 'command', id: 'c1', timestamp: 1733234567.89, source: null, command: 'get_state', payload: {} };
+  const command: Command = {
+    type: 'command',
+    id: 'c1',
+    timestamp: 1733234567.89,
+    source: null,
+    command: 'get_state',
+    payload: {},
+  };
 
   test('valid command round-trips through encodeMessage', () => {
     const decoded = decodeCommand(Buffer.from(encodeMessage(command)));
@@ -65,12 +87,28 @@ describe('decodeCommand', () => {
 
 describe('decodeResponse', () => {
   test('error response with null result is valid', () => {
-    const frame = JSON.stringify({ type: 'response', id: 'r', timestamp: 1, source: 'w', status: 'error', result: null, error: 'boom' });
+    const frame = JSON.stringify({
+      type: 'response',
+      id: 'r',
+      timestamp: 1,
+      source: 'w',
+      status: 'error',
+      result: null,
+      error: 'boom',
+    });
     expect(decodeResponse(frame).ok).toBe(true);
   });
 
   test('unknown status is rejected', () => {
-    const frame = JSON.stringify({ type: 'response', id: 'r', timestamp: 1, source: 'w', status: 'maybe', result: null, error: null });
+    const frame = JSON.stringify({
+      type: 'response',
+      id: 'r',
+      timestamp: 1,
+      source: 'w',
+      status: 'maybe',
+      result: null,
+      error: null,
+    });
     expect(decodeResponse(frame).ok).toBe(false);
   });
 });
@@ -82,7 +120,10 @@ describe('decodePublished', () => {
   });
 
   test.each([6, 8])('audio frame with %i bands is rejected at /payload/bands', (count) => {
-    const decoded = decodePublished('audio.features', telemetry('audio.features', { ...AUDIO_FRAME, bands: new Array(count).fill(0.5) }));
+    const decoded = decodePublished(
+      'audio.features',
+      telemetry('audio.features', { ...AUDIO_FRAME, bands: new Array(count).fill(0.5) }),
+    );
     expect(decoded.ok).toBe(false);
     if (decoded.ok) return;
     expect(decoded.error.message).toContain('/payload/bands');
@@ -90,11 +131,15 @@ describe('decodePublished', () => {
 
   test('band level above 1 is rejected', () => {
     const bands = [0, 0, 0, 0, 0, 0, 1.5];
-    expect(decodePublished('audio.features', telemetry('audio.features', { ...AUDIO_FRAME, bands })).ok).toBe(false);
+    expect(decodePublished('audio.features', telemetry('audio.features', { ...AUDIO_FRAME, bands })).ok).toBe(
+      false,
+    );
   });
 
   test('extra payload fields from a newer sender are accepted', () => {
-    expect(decodePublished('audio.features', telemetry('audio.features', { ...AUDIO_FRAME, beat_phase: 0.5 })).ok).toBe(true);
+    expect(
+      decodePublished('audio.features', telemetry('audio.features', { ...AUDIO_FRAME, beat_phase: 0.5 })).ok,
+    ).toBe(true);
   });
 
   test('topic frame and envelope topic must agree', () => {
@@ -115,11 +160,35 @@ describe('decodePublished', () => {
   });
 
   test('event and heartbeat messages are recognised by type', () => {
-    const event = { type: 'event', id: 'e', timestamp: 1, source: 'process_manager', event: 'worker_crashed', worker: 'audio_analyzer', payload: { exit_code: 1 } };
-    const heartbeat = { type: 'heartbeat', id: 'h', timestamp: 1, source: 'audio_analyzer', pid: 10, status: 'running', uptime_s: 3.5 };
-    expect(decodePublished('events.worker_crashed', JSON.stringify(event))).toMatchObject({ ok: true, value: event });
-    expect(decodePublished('heartbeat', JSON.stringify(heartbeat))).toMatchObject({ ok: true, value: heartbeat });
-    expect(decodePublished('events.x', JSON.stringify({ ...event, event: 'worker_exploded' })).ok).toBe(false);
+    const event = {
+      type: 'event',
+      id: 'e',
+      timestamp: 1,
+      source: 'process_manager',
+      event: 'worker_crashed',
+      worker: 'audio_analyzer',
+      payload: { exit_code: 1 },
+    };
+    const heartbeat = {
+      type: 'heartbeat',
+      id: 'h',
+      timestamp: 1,
+      source: 'audio_analyzer',
+      pid: 10,
+      status: 'running',
+      uptime_s: 3.5,
+    };
+    expect(decodePublished('events.worker_crashed', JSON.stringify(event))).toMatchObject({
+      ok: true,
+      value: event,
+    });
+    expect(decodePublished('heartbeat', JSON.stringify(heartbeat))).toMatchObject({
+      ok: true,
+      value: heartbeat,
+    });
+    expect(decodePublished('events.x', JSON.stringify({ ...event, event: 'worker_exploded' })).ok).toBe(
+      false,
+    );
   });
 });
 

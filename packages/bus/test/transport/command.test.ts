@@ -1,5 +1,5 @@
 import { Request } from 'zeromq';
-import { isVjError, VjError } from '../../src/errors';
+import { isVjError, type VjError } from '../../src/errors';
 import { CommandClient } from '../../src/transport/command-client';
 import { CommandServer } from '../../src/transport/command-server';
 import { delay, endpointFor, PROTOCOLS } from './helpers';
@@ -51,7 +51,7 @@ describe.each(PROTOCOLS)('commands over %s', (protocol) => {
 
   test('queued requests are answered in order', async () => {
     const results = await Promise.all([1, 2, 3, 4, 5].map((n) => client.request('echo', { n })));
-    expect(results.map((r) => (r?.echoed as { n: number }).n)).toEqual([1, 2, 3, 4, 5]);
+    expect(results.map((result) => (result as { echoed: { n: number } }).echoed.n)).toEqual([1, 2, 3, 4, 5]);
   });
 });
 
@@ -86,19 +86,47 @@ describe('command server with raw frames', () => {
     expect(reply.code).toBe('VJ_BUS_INVALID_JSON');
     expect(rejected).toHaveLength(1);
 
-    const ok = await exchange(JSON.stringify({ type: 'command', id: 'abc', timestamp: 1, source: null, command: 'ping', payload: {} }));
+    const ok = await exchange(
+      JSON.stringify({
+        type: 'command',
+        id: 'abc',
+        timestamp: 1,
+        source: null,
+        command: 'ping',
+        payload: {},
+      }),
+    );
     expect(ok).toMatchObject({ status: 'ok', id: 'abc', result: { pong: true } });
   });
 
   test('wrong schema gets VJ_BUS_INVALID_MESSAGE with the id and the path', async () => {
-    const reply = await exchange(JSON.stringify({ type: 'command', id: 'id-7', timestamp: 1, source: null, command: 'ping', payload: 'nope' }));
+    const reply = await exchange(
+      JSON.stringify({
+        type: 'command',
+        id: 'id-7',
+        timestamp: 1,
+        source: null,
+        command: 'ping',
+        payload: 'nope',
+      }),
+    );
     expect(reply).toMatchObject({ status: 'error', id: 'id-7', code: 'VJ_BUS_INVALID_MESSAGE' });
     expect(String(reply.error)).toContain('/payload');
   });
 
   test('command written as Python json.dumps is answered', async () => {
-    const reply = await exchange('{"type": "command", "id": "py-1", "timestamp": 1733234567.5, "source": "python", "command": "ping", "payload": {}}');
-    expect(reply).toEqual({ type: 'response', id: 'py-1', timestamp: expect.any(Number), source: 'raw_worker', status: 'ok', result: { pong: true }, error: null });
+    const reply = await exchange(
+      '{"type": "command", "id": "py-1", "timestamp": 1733234567.5, "source": "python", "command": "ping", "payload": {}}',
+    );
+    expect(reply).toEqual({
+      type: 'response',
+      id: 'py-1',
+      timestamp: expect.any(Number),
+      source: 'raw_worker',
+      status: 'ok',
+      result: { pong: true },
+      error: null,
+    });
   });
 });
 
@@ -139,7 +167,11 @@ describe('command client timeouts', () => {
   });
 
   test('handler that never finishes gets VJ_BUS_HANDLER_FAILED from the server timeout', async () => {
-    const server = await CommandServer.open({ endpoint: 'tcp://127.0.0.1:*', name: 'stuck', handlerTimeoutMs: 100 });
+    const server = await CommandServer.open({
+      endpoint: 'tcp://127.0.0.1:*',
+      name: 'stuck',
+      handlerTimeoutMs: 100,
+    });
     server.handle('hang', () => new Promise(() => {}));
     const client = new CommandClient({ endpoint: server.endpoint, timeoutMs: 2000 });
     const response = await client.send('hang');
@@ -160,7 +192,9 @@ describe('command client timeouts', () => {
 describe('command server binding', () => {
   test('second bind on the same port fails with VJ_BUS_PORT_IN_USE', async () => {
     const first = await CommandServer.open({ endpoint: 'tcp://127.0.0.1:*', name: 'first' });
-    const error = await CommandServer.open({ endpoint: first.endpoint, name: 'second' }).catch((e: unknown) => e);
+    const error = await CommandServer.open({ endpoint: first.endpoint, name: 'second' }).catch(
+      (e: unknown) => e,
+    );
     expect(isVjError(error, 'VJ_BUS_PORT_IN_USE')).toBe(true);
     expect((error as VjError).message).toContain(first.endpoint);
     first.close();

@@ -52,11 +52,20 @@ describe.each(PROTOCOLS)('telemetry over %s', (protocol) => {
 
   test('subscriber receives a validated audio frame with its envelope', async () => {
     subscriber.subscribe('audio.');
-    await publishUntil(() => publisher.publish('audio.features', AUDIO_FRAME), () => received.length > 0, 'an audio frame arrives');
+    await publishUntil(
+      () => publisher.publish('audio.features', AUDIO_FRAME),
+      () => received.length > 0,
+      'an audio frame arrives',
+    );
 
     const [topic, message] = received[0] ?? [];
     expect(topic).toBe('audio.features');
-    expect(message).toMatchObject({ type: 'telemetry', source: 'audio_analyzer', topic: 'audio.features', payload: AUDIO_FRAME });
+    expect(message).toMatchObject({
+      type: 'telemetry',
+      source: 'audio_analyzer',
+      topic: 'audio.features',
+      payload: AUDIO_FRAME,
+    });
     expect(invalid).toHaveLength(0);
   });
 
@@ -65,7 +74,16 @@ describe.each(PROTOCOLS)('telemetry over %s', (protocol) => {
     await publishUntil(
       () => {
         publisher.publish('example.tick', { count: 1, rate_hz: 10 });
-        publisher.publish('logs.info', { time: 1, mono_ms: 1, seq: 1, worker: 'w', level: 'info', msg: 'hello', pid: 1, fields: {} });
+        publisher.publish('logs.info', {
+          time: 1,
+          mono_ms: 1,
+          seq: 1,
+          worker: 'w',
+          level: 'info',
+          msg: 'hello',
+          pid: 1,
+          fields: {},
+        });
       },
       () => received.length >= 3,
       'three log records arrive',
@@ -98,9 +116,30 @@ describe('telemetry validation', () => {
   });
 
   test('invalid frames are counted and dropped while valid ones still arrive', async () => {
-    const good = JSON.stringify({ type: 'telemetry', id: 'g', timestamp: 1, source: 'x', topic: 'example.tick', payload: { count: 1, rate_hz: 10 } });
-    const sixBands = JSON.stringify({ type: 'telemetry', id: 'b', timestamp: 1, source: 'x', topic: 'audio.features', payload: { ...AUDIO_FRAME, bands: [0, 0, 0, 0, 0, 0] } });
-    const wrongTopic = JSON.stringify({ type: 'telemetry', id: 't', timestamp: 1, source: 'x', topic: 'other', payload: {} });
+    const good = JSON.stringify({
+      type: 'telemetry',
+      id: 'g',
+      timestamp: 1,
+      source: 'x',
+      topic: 'example.tick',
+      payload: { count: 1, rate_hz: 10 },
+    });
+    const sixBands = JSON.stringify({
+      type: 'telemetry',
+      id: 'b',
+      timestamp: 1,
+      source: 'x',
+      topic: 'audio.features',
+      payload: { ...AUDIO_FRAME, bands: [0, 0, 0, 0, 0, 0] },
+    });
+    const wrongTopic = JSON.stringify({
+      type: 'telemetry',
+      id: 't',
+      timestamp: 1,
+      source: 'x',
+      topic: 'other',
+      payload: {},
+    });
     await publishUntil(
       () => {
         void raw.send(['example.tick', 'not json']);
@@ -127,16 +166,26 @@ describe('subscriber reconnection', () => {
     const endpoint = first.endpoint;
     const subscriber = new TelemetrySubscriber({ reconnectIntervalMs: 50 });
     const counts: number[] = [];
-    subscriber.on('message', (_topic, message) => counts.push(((message as { payload: { count: number } }).payload).count));
+    subscriber.on('message', (_topic, message) =>
+      counts.push((message as { payload: { count: number } }).payload.count),
+    );
     subscriber.connect(endpoint);
     subscriber.subscribe('example.');
 
-    await publishUntil(() => first.publish('example.tick', { count: 1, rate_hz: 10 }), () => counts.includes(1), 'the first publisher is heard');
+    await publishUntil(
+      () => first.publish('example.tick', { count: 1, rate_hz: 10 }),
+      () => counts.includes(1),
+      'the first publisher is heard',
+    );
     first.close();
     await delay(200);
 
     const second = await TelemetryPublisher.open({ endpoint, source: 'example_worker' });
-    await publishUntil(() => second.publish('example.tick', { count: 2, rate_hz: 10 }), () => counts.includes(2), 'the restarted publisher is heard');
+    await publishUntil(
+      () => second.publish('example.tick', { count: 2, rate_hz: 10 }),
+      () => counts.includes(2),
+      'the restarted publisher is heard',
+    );
     expect(subscriber.stats.invalid).toBe(0);
     subscriber.close();
     second.close();

@@ -77,22 +77,39 @@ describe('Worker in process', () => {
 
   test('start registers the worker with its ports and pid', async () => {
     const entry = await new Registry({ vjHome }).get('test_worker');
-    expect(entry).toMatchObject({ pid: process.pid, status: 'running', ports: { command: ports[0], telemetry: ports[1] } });
+    expect(entry).toMatchObject({
+      pid: process.pid,
+      status: 'running',
+      ports: { command: ports[0], telemetry: ports[1] },
+    });
   });
 
   test('health_check and get_state answer', async () => {
-    await expect(client.request('health_check')).resolves.toMatchObject({ status: 'healthy', name: 'test_worker', pid: process.pid });
+    await expect(client.request('health_check')).resolves.toMatchObject({
+      status: 'healthy',
+      name: 'test_worker',
+      pid: process.pid,
+    });
     const state = await client.request('get_state');
-    expect(state).toMatchObject({ name: 'test_worker', status: 'running', config: { gain: 1, label: 'a' }, state: { starts: 1 } });
+    expect(state).toMatchObject({
+      name: 'test_worker',
+      status: 'running',
+      config: { gain: 1, label: 'a' },
+      state: { starts: 1 },
+    });
   });
 
   test('set_config applies accepted keys and calls the hook', async () => {
-    await expect(client.request('set_config', { gain: 5 })).resolves.toEqual({ config: { gain: 5, label: 'a' } });
+    await expect(client.request('set_config', { gain: 5 })).resolves.toEqual({
+      config: { gain: 5, label: 'a' },
+    });
     expect(worker.applied).toEqual([{ gain: 5 }]);
   });
 
   test('set_config rejects the whole change when one key is rejected', async () => {
-    const error = (await client.request('set_config', { gain: 50, label: 'b', nope: 1 }).catch((e: unknown) => e)) as VjError;
+    const error = (await client
+      .request('set_config', { gain: 50, label: 'b', nope: 1 })
+      .catch((e: unknown) => e)) as VjError;
     expect(isVjError(error, 'VJ_BUS_COMMAND_FAILED')).toBe(true);
     expect(error.fields.remoteCode).toBe('VJ_BUS_CONFIG_REJECTED');
     expect(error.message).toContain('gain: expected at most 10');
@@ -102,7 +119,9 @@ describe('Worker in process', () => {
 
   test('restart command restarts in place and keeps serving', async () => {
     await expect(client.request('restart')).resolves.toEqual({ restarting: true });
-    await waitFor(() => worker.currentStatus === 'running' && (worker as TestWorker).starts === 2, { message: 'worker restarted' });
+    await waitFor(() => worker.currentStatus === 'running' && (worker as TestWorker).starts === 2, {
+      message: 'worker restarted',
+    });
     await expect(client.request('get_state')).resolves.toMatchObject({ state: { starts: 2 } });
   });
 
@@ -124,7 +143,13 @@ describe('Worker in process', () => {
 
     const message = records[0] as { topic: string; payload: Record<string, unknown> };
     expect(message.topic).toBe('logs.warn');
-    expect(message.payload).toMatchObject({ worker: 'test_worker', level: 'warn', msg: 'input level low', pid: process.pid, fields: { channel: 3 } });
+    expect(message.payload).toMatchObject({
+      worker: 'test_worker',
+      level: 'warn',
+      msg: 'input level low',
+      pid: process.pid,
+      fields: { channel: 3 },
+    });
     const stdoutRecord = parseLines(logLines).find((line) => line.msg === 'input level low');
     expect(stdoutRecord).toMatchObject({ level: 40, worker: 'test_worker', channel: 3 });
   });
@@ -132,7 +157,10 @@ describe('Worker in process', () => {
   test('heartbeat restores the registry entry after it was removed', async () => {
     const registry = new Registry({ vjHome });
     await registry.unregister('test_worker');
-    await waitFor(async () => (await registry.get('test_worker')) !== undefined, { timeoutMs: 3000, message: 'entry restored' });
+    await waitFor(async () => (await registry.get('test_worker')) !== undefined, {
+      timeoutMs: 3000,
+      message: 'entry restored',
+    });
     expect(parseLines(logLines).some((line) => line.msg === 'registry entry restored')).toBe(true);
   });
 
@@ -144,11 +172,24 @@ describe('Worker in process', () => {
     subscriber.subscribe('heartbeat');
     await waitFor(() => beats.length > 0, { timeoutMs: 3000, message: 'a heartbeat' });
     subscriber.close();
-    expect(beats[0]).toMatchObject({ type: 'heartbeat', source: 'test_worker', pid: process.pid, status: 'running' });
+    expect(beats[0]).toMatchObject({
+      type: 'heartbeat',
+      source: 'test_worker',
+      pid: process.pid,
+      status: 'running',
+    });
   });
 
   test('second worker on the same port fails with VJ_BUS_PORT_IN_USE and leaves the first running', async () => {
-    const twin = new TestWorker({ name: 'twin', commandPort: ports[0] as number, telemetryPort: (ports[1] as number) + 1000, vjHome, manageProcess: false, logDestination: new PassThrough(), config: { gain: 1, label: 'x' } });
+    const twin = new TestWorker({
+      name: 'twin',
+      commandPort: ports[0] as number,
+      telemetryPort: (ports[1] as number) + 1000,
+      vjHome,
+      manageProcess: false,
+      logDestination: new PassThrough(),
+      config: { gain: 1, label: 'x' },
+    });
     const error = await twin.start().catch((e: unknown) => e);
     expect(isVjError(error, 'VJ_BUS_PORT_IN_USE')).toBe(true);
     await expect(client.request('health_check')).resolves.toMatchObject({ status: 'healthy' });
@@ -170,18 +211,34 @@ describe('Worker as a child process', () => {
   });
 
   afterEach(async () => {
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    for (const child of children)
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     children.length = 0;
     await removeDir(vjHome);
   });
 
-  function startChild(name: string, commandPort: number, telemetryPort: number): { child: ChildProcess; output: string[] } {
+  function startChild(
+    name: string,
+    commandPort: number,
+    telemetryPort: number,
+  ): { child: ChildProcess; output: string[] } {
     const output: string[] = [];
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'fixtures', 'child-worker.ts')], {
-      cwd: path.join(__dirname, '..', '..'),
-      env: { ...process.env, VJ_HOME: vjHome, TEST_WORKER_NAME: name, VJ_COMMAND_PORT: String(commandPort), VJ_TELEMETRY_PORT: String(telemetryPort), VJ_HEARTBEAT_MS: '200' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(__dirname, '..', 'fixtures', 'child-worker.ts')],
+      {
+        cwd: path.join(__dirname, '..', '..'),
+        env: {
+          ...process.env,
+          VJ_HOME: vjHome,
+          TEST_WORKER_NAME: name,
+          VJ_COMMAND_PORT: String(commandPort),
+          VJ_TELEMETRY_PORT: String(telemetryPort),
+          VJ_HEARTBEAT_MS: '200',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
     child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
     children.push(child);
@@ -189,7 +246,8 @@ describe('Worker as a child process', () => {
   }
 
   function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-    if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+    if (child.exitCode !== null || child.signalCode !== null)
+      return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
     return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   }
 
@@ -197,7 +255,10 @@ describe('Worker as a child process', () => {
     const [commandPort, telemetryPort] = (await allocatePorts(2)) as [number, number];
     const { child, output } = startChild('child_worker', commandPort, telemetryPort);
     const registry = new Registry({ vjHome });
-    await waitFor(async () => (await registry.get('child_worker'))?.pid === child.pid, { timeoutMs: 15000, message: 'child registered' });
+    await waitFor(async () => (await registry.get('child_worker'))?.pid === child.pid, {
+      timeoutMs: 15000,
+      message: 'child registered',
+    });
 
     const client = new CommandClient({ endpoint: tcpEndpoint('127.0.0.1', commandPort) });
     await expect(client.request('whoami')).resolves.toEqual({ pid: child.pid });
@@ -210,20 +271,27 @@ describe('Worker as a child process', () => {
     expect(Date.now() - startedAt).toBeLessThan(5000);
     await expect(registry.get('child_worker')).resolves.toBeUndefined();
     const lines = parseLines(output.filter((chunk) => chunk.startsWith('{')));
-    expect(lines.map((line) => line.msg)).toEqual(expect.arrayContaining(['worker started', 'worker stopped']));
+    expect(lines.map((line) => line.msg)).toEqual(
+      expect.arrayContaining(['worker started', 'worker stopped']),
+    );
   });
 
   test('child worker exits with code 1 and a clear message when its port is in use', async () => {
     const [commandPort, telemetryPort, otherPort] = (await allocatePorts(3)) as [number, number, number];
     const first = startChild('first_worker', commandPort, telemetryPort);
     const registry = new Registry({ vjHome });
-    await waitFor(async () => (await registry.get('first_worker'))?.pid === first.child.pid, { timeoutMs: 15000, message: 'first registered' });
+    await waitFor(async () => (await registry.get('first_worker'))?.pid === first.child.pid, {
+      timeoutMs: 15000,
+      message: 'first registered',
+    });
 
     const second = startChild('second_worker', commandPort, otherPort);
     const exit = await exitOf(second.child);
     expect(exit.code).toBe(1);
     const text = second.output.join('');
-    expect(text).toContain(`second_worker: The command address tcp://127.0.0.1:${commandPort} is already in use`);
+    expect(text).toContain(
+      `second_worker: The command address tcp://127.0.0.1:${commandPort} is already in use`,
+    );
     await expect(registry.get('second_worker')).resolves.toBeUndefined();
   });
 
@@ -231,7 +299,10 @@ describe('Worker as a child process', () => {
     const [commandPort, telemetryPort] = (await allocatePorts(2)) as [number, number];
     const { child } = startChild('child_worker', commandPort, telemetryPort);
     const registry = new Registry({ vjHome });
-    await waitFor(async () => (await registry.get('child_worker'))?.pid === child.pid, { timeoutMs: 15000, message: 'child registered' });
+    await waitFor(async () => (await registry.get('child_worker'))?.pid === child.pid, {
+      timeoutMs: 15000,
+      message: 'child registered',
+    });
 
     const client = new CommandClient({ endpoint: tcpEndpoint('127.0.0.1', commandPort) });
     await expect(client.request('shutdown')).resolves.toEqual({ shutting_down: true });
