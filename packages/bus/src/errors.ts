@@ -10,6 +10,8 @@ export const BusErrorCodes = {
   VJ_BUS_INVALID_MESSAGE: 'VJ_BUS_INVALID_MESSAGE',
   /** A command name has no handler on the receiving worker. */
   VJ_BUS_UNKNOWN_COMMAND: 'VJ_BUS_UNKNOWN_COMMAND',
+  /** A command's payload has a missing or invalid field; the caller must fix it. */
+  VJ_BUS_INVALID_PAYLOAD: 'VJ_BUS_INVALID_PAYLOAD',
   /** A command handler threw or rejected. */
   VJ_BUS_HANDLER_FAILED: 'VJ_BUS_HANDLER_FAILED',
   /** No response arrived within the request timeout. */

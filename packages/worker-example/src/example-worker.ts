@@ -2,7 +2,7 @@
  * ExampleWorker: publishes a counter on `example.tick` and answers a `reset`
  * command. Copy this package to start a new worker.
  */
-import { type ExampleTick, Topics, Worker, type WorkerOptions } from '@vj/bus';
+import { type ExampleTick, Topics, VjError, Worker, type WorkerOptions } from '@vj/bus';
 
 /** Settings that set_config may change at run time. */
 export interface ExampleConfig extends Record<string, unknown> {
@@ -67,7 +67,14 @@ export class ExampleWorker extends Worker<ExampleConfig> {
   private reset(payload: Record<string, unknown>): Record<string, unknown> {
     const to = payload.to ?? 0;
     if (typeof to !== 'number' || !Number.isInteger(to) || to < 0) {
-      throw new Error(`reset expects "to" to be a non-negative integer, received ${JSON.stringify(to)}`);
+      throw new VjError(
+        'VJ_BUS_INVALID_PAYLOAD',
+        `reset expects "to" to be a non-negative integer, received ${JSON.stringify(to)}`,
+        {
+          field: 'to',
+          value: to,
+        },
+      );
     }
     const previous = this.count;
     this.count = to;

@@ -251,7 +251,7 @@ export class BusClient extends EventEmitter<BusClientEvents> {
       const names = [...this.known.keys()].sort().join(', ') || 'none';
       throw new VjError(
         'VJ_BUS_WORKER_NOT_FOUND',
-        `Worker "${worker}" is not in the registry ${this.registry.path} or is not alive; running workers: ${names}`,
+        `Worker "${worker}" is not in the registry ${this.registry.path} or is not alive; running workers: ${names}; start it (pnpm start) or check the name`,
         {
           worker,
           shortMessage: `${worker} not running`,

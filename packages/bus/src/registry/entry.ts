@@ -25,6 +25,8 @@ export interface ServiceRegistration {
   status?: ServiceStatus;
   /** Bind address of the ports. Default: 127.0.0.1. */
   host?: string;
+  /** Unix time in seconds when the process started, so an entry restored after loss keeps it. Default: the current entry's if it has the same pid, else now. */
+  startedAt?: number;
 }
 
 /** Health of a service as judged from its registry entry. */
@@ -82,6 +84,10 @@ export function validateRegistration(name: string, registration: ServiceRegistra
   if (metadata !== undefined && !isJsonSerializable(metadata)) {
     throw invalidEntry(name, 'metadata', metadata, 'a JSON object without BigInt values or cycles');
   }
+  const { startedAt } = registration;
+  if (startedAt !== undefined && !(Number.isFinite(startedAt) && startedAt > 0)) {
+    throw invalidEntry(name, 'startedAt', startedAt, 'Unix time in seconds, a positive number');
+  }
 }
 
 function invalidEntry(service: unknown, field: string, received: unknown, expected: string): VjError {
@@ -122,7 +128,7 @@ export function buildEntry(
     ports: { command: registration.ports.command, telemetry: registration.ports.telemetry },
     metadata: { ...(registration.metadata ?? (samePid ? current?.metadata : undefined) ?? {}) },
     host: registration.host ?? DEFAULT_SERVICE_HOST,
-    started_at: (samePid ? current?.started_at : undefined) ?? nowMs / 1000,
+    started_at: registration.startedAt ?? (samePid ? current?.started_at : undefined) ?? nowMs / 1000,
   };
 }
 

@@ -65,7 +65,7 @@ export class CommandClient {
     if (response.status === 'timeout') {
       throw new VjError(
         'VJ_BUS_REQUEST_TIMEOUT',
-        `Command "${command}" to ${this.endpoint} got no response within ${options.timeoutMs ?? this.timeoutMs} ms; check that the worker runs (vj status)`,
+        `Command "${command}" to ${this.endpoint} got no response within ${options.timeoutMs ?? this.timeoutMs} ms; check that the worker runs (pnpm exec pm2 status)`,
         {
           command,
           endpoint: this.endpoint,

@@ -126,7 +126,7 @@ export class Worker<Config extends Record<string, unknown> = Record<string, unkn
     } catch (error) {
       this.closeSockets();
       this.status = 'stopped';
-      throw error;
+      throw await this.explainBindError(error);
     }
 
     this.attachLog((topic, record) => this.publisher?.publish(topic, record));
@@ -190,7 +190,9 @@ export class Worker<Config extends Record<string, unknown> = Record<string, unkn
       await this.start();
     } catch (error) {
       this.log.fatal({ err: error }, 'worker failed to start');
-      process.stderr.write(`${this.name}: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(
+        `${this.name} failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
       if (this.options.manageProcess) process.exit(1);
       throw error;
     }
@@ -241,6 +243,31 @@ export class Worker<Config extends Record<string, unknown> = Record<string, unkn
   /** Called after set_config changed the configuration. */
   protected onConfigChanged(_changes: Partial<Config>): void {}
 
+  /** Rewrites a port-in-use error to name the variable to change and, when the registry knows it, the holder. */
+  private async explainBindError(error: unknown): Promise<unknown> {
+    if (!isVjError(error, 'VJ_BUS_PORT_IN_USE')) return error;
+
+    const role = error.fields.role === 'command' ? 'command' : 'telemetry';
+    const port = role === 'command' ? this.options.commandPort : this.options.telemetryPort;
+    const variable = role === 'command' ? 'VJ_COMMAND_PORT' : 'VJ_TELEMETRY_PORT';
+    let holder = '';
+    try {
+      const entries = await this.registry.list({ includeStale: true });
+      const found = Object.entries(entries).find(
+        ([, entry]) =>
+          entry.pid !== process.pid && (entry.ports.command === port || entry.ports.telemetry === port),
+      );
+      if (found !== undefined) holder = ` by ${found[0]} (pid ${found[1].pid}, as the registry says)`;
+    } catch {
+      // The registry only adds a detail to the message; the bind error is what matters.
+    }
+    return new VjError(
+      'VJ_BUS_PORT_IN_USE',
+      `The ${role} port ${port} on ${this.options.host} is already in use${holder}; stop that process, or set ${variable} to a free port (under pm2, in the app's env in ecosystem.config.ts)`,
+      { cause: error, port, role, variable, shortMessage: `${role} port ${port} in use` },
+    );
+  }
+
   private registerBuiltInCommands(): void {
     this.handlers.set('health_check', () => ({
       status: this.status === 'running' ? 'healthy' : this.status,
@@ -276,7 +303,7 @@ export class Worker<Config extends Record<string, unknown> = Record<string, unkn
       const reasons = rejectedKeys.map((key) => `${key}: ${rejected[key]}`).join('; ');
       throw new VjError(
         'VJ_BUS_CONFIG_REJECTED',
-        `set_config on ${this.name} rejected ${rejectedKeys.join(', ')} (${reasons}); nothing was changed`,
+        `set_config on ${this.name} was rejected, so nothing was changed: ${reasons}`,
         {
           rejected,
           shortMessage: `rejected ${rejectedKeys.join(', ')}`,
@@ -329,6 +356,7 @@ export class Worker<Config extends Record<string, unknown> = Record<string, unkn
       host: this.options.host,
       ports: { command: this.options.commandPort, telemetry: this.options.telemetryPort },
       metadata: { ...this.options.metadata },
+      startedAt: this.startedAt,
     };
   }
 
@@ -346,7 +374,8 @@ export class Worker<Config extends Record<string, unknown> = Record<string, unkn
   }
 
   private uptimeSeconds(): number {
-    return this.startedAt === 0 ? 0 : Math.max(0, nowSeconds() - this.startedAt);
+    if (this.startedAt === 0) return 0;
+    return Math.round(Math.max(0, nowSeconds() - this.startedAt) * 1000) / 1000;
   }
 
   private closeSockets(): void {

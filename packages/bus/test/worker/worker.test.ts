@@ -156,12 +156,18 @@ describe('Worker in process', () => {
 
   test('heartbeat restores the registry entry after it was removed', async () => {
     const registry = new Registry({ vjHome });
+    const startedAt = (await registry.get('test_worker'))?.started_at;
     await registry.unregister('test_worker');
     await waitFor(async () => (await registry.get('test_worker')) !== undefined, {
       timeoutMs: 3000,
       message: 'entry restored',
     });
-    expect(parseLines(logLines).some((line) => line.msg === 'registry entry restored')).toBe(true);
+    // The worker logs once its heartbeat write has returned, a moment after the file changed.
+    await waitFor(() => parseLines(logLines).some((line) => line.msg === 'registry entry restored'), {
+      timeoutMs: 3000,
+      message: 'restore logged',
+    });
+    expect((await registry.get('test_worker'))?.started_at).toBe(startedAt);
   });
 
   test('heartbeats are published on the heartbeat topic', async () => {
@@ -290,7 +296,7 @@ describe('Worker as a child process', () => {
     expect(exit.code).toBe(1);
     const text = second.output.join('');
     expect(text).toContain(
-      `second_worker: The command address tcp://127.0.0.1:${commandPort} is already in use`,
+      `second_worker failed to start: The command port ${commandPort} on 127.0.0.1 is already in use by first_worker (pid ${first.child.pid}, as the registry says); stop that process, or set VJ_COMMAND_PORT to a free port`,
     );
     await expect(registry.get('second_worker')).resolves.toBeUndefined();
   });
