@@ -2,7 +2,8 @@
 # Installs the system tools that the vj tests drive, with apt-get on Debian or
 # Ubuntu: OSC peers (liblo-tools), a private D-Bus session bus with an MPRIS
 # player (dbus-daemon, mpv, mpv-mpris, playerctl), tmux, audio tools (sox,
-# ffmpeg, libasound2) and network namespaces (iproute2, util-linux).
+# ffmpeg, libasound2), network namespaces (iproute2, util-linux) and pyzmq
+# (python3-zmq) for a Python client of the bus.
 #
 # Run it as root. When every tool is already present it exits at once without
 # calling apt-get, so running it before each test run costs nothing.
@@ -18,7 +19,7 @@ TOOLS=(oscsend oscdump dbus-daemon mpv playerctl tmux sox ffmpeg ip unshare)
 # ship dbus-daemon inside dbus and Debian 13 and Ubuntu 24.04 renamed libasound2
 # to libasound2t64.
 PACKAGES=(liblo-tools 'dbus-daemon|dbus' mpv mpv-mpris playerctl tmux sox
-  'libasound2|libasound2t64' ffmpeg iproute2 util-linux)
+  'libasound2|libasound2t64' ffmpeg iproute2 util-linux python3-zmq)
 
 # The mpv-mpris package installs this plugin, which mpv loads by itself.
 MPRIS_PLUGIN=/etc/mpv/scripts/mpris.so
@@ -38,6 +39,9 @@ list_missing() {
   fi
 
   [ -e "$MPRIS_PLUGIN" ] || echo "$MPRIS_PLUGIN"
+
+  # pyzmq for Debian's own Python, which drives the Python client in the bus tests.
+  /usr/bin/python3 -c 'import zmq' >/dev/null 2>&1 || echo python3-zmq
 }
 
 # Prints the first of the "|"-separated package names that apt-cache finds.

@@ -1,4 +1,4 @@
 export { allocatePort, allocatePorts } from './ports';
 export { makeTempDir, removeDir } from './temp';
-export { requireTool } from './tools';
+export { requirePythonModule, requireTool, testPython } from './tools';
 export { type WaitForOptions, waitFor } from './wait';

@@ -1,4 +1,5 @@
-import { accessSync, appendFileSync, constants, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { accessSync, appendFileSync, constants, existsSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 const INSTALL_SCRIPT = 'scripts/install-test-tools.sh';
@@ -25,16 +26,44 @@ const reportedTools = new Set<string>();
  */
 export function requireTool(tool: string, apt: string = tool): boolean {
   if (isOnPath(tool)) return true;
+  return reportMissing(tool, apt);
+}
 
+/**
+ * Checks that the Python interpreter of the tests (see testPython) can import
+ * `module`, for gating tests that drive a Python client. Reports a missing
+ * module like requireTool: a thrown Error under CI=true, else one `skipped:`
+ * line and false.
+ *
+ * @example
+ * const describeWithPyzmq = requirePythonModule('zmq', 'python3-zmq') ? describe : describe.skip;
+ */
+export function requirePythonModule(module: string, apt: string): boolean {
+  const result = spawnSync(testPython(), ['-c', `import ${module}`], { stdio: 'ignore' });
+  if (result.status === 0) return true;
+  return reportMissing(`Python module ${module}`, apt);
+}
+
+/**
+ * Returns the Python interpreter that tests run: VJ_TEST_PYTHON when set, else
+ * Debian's /usr/bin/python3 (where apt installs python3-* modules) when it
+ * exists, else python3 from PATH.
+ */
+export function testPython(): string {
+  if (process.env.VJ_TEST_PYTHON) return process.env.VJ_TEST_PYTHON;
+  return existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+}
+
+function reportMissing(what: string, apt: string): boolean {
   if (process.env.CI === 'true') {
     throw new Error(
-      `${tool} is not installed, but CI=true requires every test to run; run ${INSTALL_SCRIPT} as root (Debian package ${apt})`,
+      `${what} is not installed, but CI=true requires every test to run; run ${INSTALL_SCRIPT} as root (Debian package ${apt})`,
     );
   }
 
-  if (!reportedTools.has(tool)) {
-    reportedTools.add(tool);
-    const line = `skipped: ${tool} is not installed; run ${INSTALL_SCRIPT} as root or install ${apt}\n`;
+  if (!reportedTools.has(what)) {
+    reportedTools.add(what);
+    const line = `skipped: ${what} is not installed; run ${INSTALL_SCRIPT} as root or install ${apt}\n`;
     process.stderr.write(line);
     const skipLog = process.env.VJ_TEST_SKIP_LOG;
     if (skipLog) appendFileSync(skipLog, line);

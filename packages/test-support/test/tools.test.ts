@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeTempDir, removeDir, requireTool } from '../src';
+import { makeTempDir, removeDir, requirePythonModule, requireTool } from '../src';
 
 // A tool name that no PATH contains.
 const MISSING_TOOL = 'vj-test-support-no-such-tool';
@@ -82,5 +82,42 @@ describe('requireTool', () => {
       `${MISSING_TOOL} is not installed, but CI=true requires every test to run; run scripts/install-test-tools.sh as root`,
     );
     expect(stderrWrite).not.toHaveBeenCalled();
+  });
+});
+
+describe('requirePythonModule', () => {
+  const savedCi = process.env.CI;
+  const savedSkipLog = process.env.VJ_TEST_SKIP_LOG;
+  let stderrWrite: jest.SpyInstance;
+
+  beforeEach(() => {
+    delete process.env.VJ_TEST_SKIP_LOG;
+    stderrWrite = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  });
+
+  afterEach(() => {
+    stderrWrite.mockRestore();
+    restoreEnv('CI', savedCi);
+    restoreEnv('VJ_TEST_SKIP_LOG', savedSkipLog);
+  });
+
+  test('returns true for a standard library module', () => {
+    process.env.CI = 'true';
+    expect(requirePythonModule('json', 'python3')).toBe(true);
+  });
+
+  test('missing module is skipped with a line outside CI', () => {
+    process.env.CI = 'false';
+    expect(requirePythonModule('vj_no_such_module', 'python3-vj')).toBe(false);
+    expect(stderrWrite).toHaveBeenCalledWith(
+      'skipped: Python module vj_no_such_module is not installed; run scripts/install-test-tools.sh as root or install python3-vj\n',
+    );
+  });
+
+  test('missing module throws under CI=true', () => {
+    process.env.CI = 'true';
+    expect(() => requirePythonModule('vj_no_such_module_ci', 'python3-vj')).toThrow(
+      'Python module vj_no_such_module_ci is not installed, but CI=true requires every test to run',
+    );
   });
 });

@@ -22,7 +22,7 @@ export interface TelemetryPublisherOptions {
 export interface PublisherStats {
   /** Messages handed to ZeroMQ. */
   published: number;
-  /** Messages whose send failed, for example because the socket closed. */
+  /** Messages that zeromq.js did not take: dropped because its queue was full, or the socket was closing. */
   failed: number;
 }
 
@@ -58,8 +58,12 @@ export class TelemetryPublisher {
    * @throws VjError VJ_BUS_PORT_IN_USE or VJ_BUS_BIND_FAILED.
    */
   static async open(options: TelemetryPublisherOptions): Promise<TelemetryPublisher> {
+    // sendTimeout 0 makes zeromq.js 6.8 send each message synchronously or reject it at once.
+    // Without it, a send that cannot go out immediately stays pending and every publish after
+    // it in the same turn throws EBUSY synchronously: a telemetry flood would crash the worker.
     const socket = new Publisher({
       linger: 0,
+      sendTimeout: 0,
       sendHighWaterMark: options.sendHighWaterMark ?? DEFAULT_SEND_HWM,
     });
     try {
@@ -99,7 +103,12 @@ export class TelemetryPublisher {
   private sendFrames(topic: string, json: string): void {
     if (this.closed) return;
     this.stats.published++;
-    // zeromq.js queues concurrent sends itself and PUB never blocks, so the promise is not awaited.
-    this.socket.send([topic, json]).catch(this.countFailure);
+    try {
+      // With sendTimeout 0 the promise is already settled; a rejection means the frame was dropped.
+      this.socket.send([topic, json]).catch(this.countFailure);
+    } catch {
+      // zeromq.js throws synchronously (EBUSY, ETERM) instead of rejecting in some states.
+      this.countFailure();
+    }
   }
 }

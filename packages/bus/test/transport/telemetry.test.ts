@@ -191,3 +191,30 @@ describe('subscriber reconnection', () => {
     second.close();
   });
 });
+
+describe('publisher under a burst', () => {
+  test('publish never throws during a synchronous burst to a connected subscriber', async () => {
+    const publisher = await TelemetryPublisher.open({
+      endpoint: 'tcp://127.0.0.1:*',
+      source: 'burst',
+      sendHighWaterMark: 100,
+    });
+    const subscriber = new TelemetrySubscriber({ receiveHighWaterMark: 100 });
+    let received = 0;
+    subscriber.on('message', () => received++);
+    subscriber.connect(publisher.endpoint);
+    subscriber.subscribe('audio.');
+    await publishUntil(
+      () => publisher.publish('audio.features', AUDIO_FRAME),
+      () => received > 0,
+      'the subscriber is connected',
+    );
+
+    expect(() => {
+      for (let index = 0; index < 100_000; index++) publisher.publish('audio.features', AUDIO_FRAME);
+    }).not.toThrow();
+    expect(publisher.stats.published).toBeGreaterThan(100_000);
+    subscriber.close();
+    publisher.close();
+  });
+});
