@@ -1,16 +1,17 @@
 /**
  * Entry point of a peer process that bench/lib/peer-process.ts forks:
- * `peer.ts <role> <options JSON>`. It binds its socket on a wildcard loopback
- * port, sends the bound endpoint to the parent, then serves requests over the
- * IPC channel until it is asked to exit.
+ * `peer.ts <role>`. It binds its socket on a wildcard loopback port, sends the
+ * bound endpoint to the parent, then serves requests over the IPC channel
+ * until it is asked to exit or the channel closes.
  */
+import { Topics } from '../src/schemas/topics';
 import { CommandServer } from '../src/transport/command-server';
 import { TelemetryPublisher } from '../src/transport/publisher';
-import { makeAudioFrames } from './lib/audio-frames';
-import type { ClockReport, PeerEnvelope, PeerOptions, PeerRole, ReplyEnvelope } from './lib/protocol';
-import { wallClockMs } from './lib/protocol';
+import { makeAudioFrames, type StampedAudioFeatures } from './lib/audio-frames';
+import type { ClockReport, PeerEnvelope, PeerRole, ReplyEnvelope } from './lib/protocol';
+import { sharedClockMs } from './lib/protocol';
+import { RawPublisher } from './peer/raw-publisher';
 import { type FramePublisher, runSendLoop } from './peer/send-loop';
-import { PrototypePublisher } from './prototypes/prototype-publisher';
 
 const ANY_LOOPBACK_PORT = 'tcp://127.0.0.1:*';
 const FRAME_COUNT = 64;
@@ -24,46 +25,49 @@ interface PeerSocket {
 
 async function main(): Promise<void> {
   const role = process.argv[2] as PeerRole;
-  const options = JSON.parse(process.argv[3] ?? '{}') as PeerOptions;
-  const socket = await openSocket(role, options);
   const frames = makeAudioFrames(FRAME_COUNT);
+  const socket = await openSocket(role, frames);
   reply(0, { endpoint: socket.endpoint });
 
+  // Closing the socket leaves the process nothing to wait for, so it exits.
+  process.once('disconnect', () => socket.close());
   process.on('message', (envelope: PeerEnvelope) => {
     void serve(socket, frames, envelope);
   });
 }
 
-async function openSocket(role: PeerRole, options: PeerOptions): Promise<PeerSocket> {
-  const hwm = options.sendHighWaterMark === undefined ? {} : { sendHighWaterMark: options.sendHighWaterMark };
+async function openSocket(role: PeerRole, frames: StampedAudioFeatures[]): Promise<PeerSocket> {
   if (role === 'command-server') {
     const server = await CommandServer.open({ endpoint: ANY_LOOPBACK_PORT, name: 'bench_server' });
     server.handle('ping', () => ({ pong: true }));
     return { endpoint: server.endpoint, close: () => server.close() };
   }
-  if (role === 'prototype-publisher') {
-    const publisher = await PrototypePublisher.open({ endpoint: ANY_LOOPBACK_PORT, source: 'bench_publisher', ...hwm });
+  if (role === 'raw-publisher') {
+    const publisher = await RawPublisher.open(ANY_LOOPBACK_PORT, frames);
     return { endpoint: publisher.endpoint, publisher, close: () => publisher.close() };
   }
-  const publisher = await TelemetryPublisher.open({ endpoint: ANY_LOOPBACK_PORT, source: 'bench_publisher', ...hwm });
+  const publisher = await TelemetryPublisher.open({ endpoint: ANY_LOOPBACK_PORT, source: 'bench_publisher' });
   return { endpoint: publisher.endpoint, publisher, close: () => publisher.close() };
 }
 
-async function serve(socket: PeerSocket, frames: ReturnType<typeof makeAudioFrames>, envelope: PeerEnvelope): Promise<void> {
+async function serve(
+  socket: PeerSocket,
+  frames: StampedAudioFeatures[],
+  envelope: PeerEnvelope,
+): Promise<void> {
   const { seq, request } = envelope;
   if (request.op === 'exit') {
-    socket.close();
     process.disconnect();
     return;
   }
   if (request.op === 'clock') {
-    reply(seq, { nowMs: wallClockMs() } satisfies ClockReport);
+    reply(seq, { nowMs: sharedClockMs() } satisfies ClockReport);
     return;
   }
   if (socket.publisher === undefined) throw new Error(`Peer request "${request.op}" needs a publisher role`);
 
   if (request.op === 'probe') {
-    socket.publisher.publish('audio.features', frames[0]);
+    socket.publisher.publish(Topics.audioFeatures, frames[0]);
     reply(seq, {});
     return;
   }

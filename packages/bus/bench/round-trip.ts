@@ -4,6 +4,7 @@
  * requests over tcp on 127.0.0.1, each awaited before the next is sent.
  */
 import { CommandClient } from '../src/transport/command-client';
+import { type CpuLoad, CpuLoadMeter } from './lib/cpu-load';
 import { PeerProcess } from './lib/peer-process';
 import { type LatencySummary, summarizeLatencies } from './lib/stats';
 
@@ -13,6 +14,7 @@ export interface RoundTripResult {
   latency: LatencySummary;
   /** Sequential requests completed per second over the measured requests. */
   requestsPerSecond: number;
+  cpuLoad: CpuLoad | undefined;
 }
 
 export interface RoundTripOptions {
@@ -28,6 +30,7 @@ export async function runRoundTrip(options: RoundTripOptions): Promise<RoundTrip
     for (let i = 0; i < options.warmupRequests; i++) await client.request('ping');
 
     const samplesMs = new Float64Array(options.requests);
+    const meter = new CpuLoadMeter([process.pid, server.pid]);
     const startedAt = performance.now();
     for (let i = 0; i < options.requests; i++) {
       const sentAt = performance.now();
@@ -35,11 +38,13 @@ export async function runRoundTrip(options: RoundTripOptions): Promise<RoundTrip
       samplesMs[i] = performance.now() - sentAt;
     }
     const elapsedMs = performance.now() - startedAt;
+    const cpuLoad = meter.stop();
 
     return {
       warmupRequests: options.warmupRequests,
       latency: summarizeLatencies(samplesMs, options.requests),
       requestsPerSecond: (1000 * options.requests) / elapsedMs,
+      cpuLoad,
     };
   } finally {
     client.close();

@@ -1,12 +1,13 @@
 /**
- * Validated telemetry throughput: a publisher peer process floods
- * `audio.features` over tcp on 127.0.0.1, and a TelemetrySubscriber in the
- * bench process decodes and validates every frame (envelope and AudioFeatures
- * schema, in decodePublished). Then paced runs find the highest tested rate
- * that arrives without loss.
+ * Validated telemetry throughput: a publisher peer process sends
+ * `audio.features` over tcp on 127.0.0.1, and a subscriber in the bench
+ * process decodes and validates every frame (envelope and AudioFeatures
+ * schema, in decodePublished). A flood shows the receive rate and the loss
+ * when the publisher outruns the subscriber. Paced runs then find the
+ * highest tested rate that arrives without loss.
  */
-import type { SendReport } from './lib/protocol';
-import type { PeerRole } from './lib/protocol';
+import { type CpuLoad, CpuLoadMeter } from './lib/cpu-load';
+import type { PeerRole, SendReport } from './lib/protocol';
 import { TelemetrySession } from './lib/telemetry-session';
 
 /** Counts of one publishing run. */
@@ -25,12 +26,17 @@ export interface StreamRun {
   receivedPerSecond: number;
   /** Publishes that zeromq.js rejected with EBUSY and the sender retried. */
   busyRetries: number;
+  /** CPU time of the subscriber process per message received, in µs. */
+  subscriberCpuUs: number;
+  /** CPU time of the publisher process per message published, in µs. */
+  publisherCpuUs: number;
+  cpuLoad: CpuLoad | undefined;
 }
 
-/** Result of the throughput benchmark for one publisher kind. */
+/** Result of the throughput benchmark for one publisher and subscriber pair. */
 export interface ThroughputResult {
   publisher: PeerRole;
-  flood: StreamRun;
+  flood: StreamRun | undefined;
   /** Paced runs from fastest to slowest, stopping at the first without loss. */
   paced: StreamRun[];
   /** Highest paced rate that lost nothing, in messages/s; 0 when every paced run lost messages. */
@@ -39,6 +45,7 @@ export interface ThroughputResult {
 
 export interface ThroughputOptions {
   publisher: PeerRole;
+  /** Length of the flood in ms; 0 skips it. */
   floodMs: number;
   pacedMs: number;
   /** Paced rates to try, fastest first, in messages/s. */
@@ -49,7 +56,7 @@ export interface ThroughputOptions {
 export async function runThroughput(options: ThroughputOptions): Promise<ThroughputResult> {
   const session = await TelemetrySession.open(options.publisher);
   try {
-    const flood = await measureStream(session, 0, options.floodMs);
+    const flood = options.floodMs > 0 ? await measureStream(session, 0, options.floodMs) : undefined;
     const paced: StreamRun[] = [];
     for (const rateHz of options.pacedRatesHz) {
       const run = await measureStream(session, rateHz, options.pacedMs);
@@ -63,7 +70,11 @@ export async function runThroughput(options: ThroughputOptions): Promise<Through
   }
 }
 
-async function measureStream(session: TelemetrySession, rateHz: number, durationMs: number): Promise<StreamRun> {
+async function measureStream(
+  session: TelemetrySession,
+  rateHz: number,
+  durationMs: number,
+): Promise<StreamRun> {
   const { subscriber } = session;
   const receivedBefore = subscriber.stats.received;
   const invalidBefore = subscriber.stats.invalid;
@@ -75,20 +86,33 @@ async function measureStream(session: TelemetrySession, rateHz: number, duration
   };
   subscriber.on('message', onMessage);
 
-  const report = await session.peer.request<SendReport>({ op: 'send', rateHz, durationMs, stampSendTime: false });
+  const meter = new CpuLoadMeter([process.pid, session.peer.pid]);
+  const report = await session.peer.request<SendReport>({
+    op: 'send',
+    rateHz,
+    durationMs,
+    stampSendTime: false,
+    pacing: 'sleep',
+  });
   await session.settle();
+  const cpuLoad = meter.stop();
   subscriber.off('message', onMessage);
 
   const received = subscriber.stats.received - receivedBefore;
   const invalid = subscriber.stats.invalid - invalidBefore;
+  const [subscriberMs = Number.NaN, publisherMs = Number.NaN] = cpuLoad?.processMs ?? [];
   return {
     targetHz: rateHz,
     published: report.published,
     received,
     invalid,
-    lossPercent: report.published === 0 ? 0 : (100 * (report.published - received - invalid)) / report.published,
+    lossPercent:
+      report.published === 0 ? 0 : (100 * (report.published - received - invalid)) / report.published,
     publishedPerSecond: (1000 * report.published) / report.elapsedMs,
     receivedPerSecond: lastAt > firstAt ? (1000 * (received - 1)) / (lastAt - firstAt) : 0,
     busyRetries: report.busyRetries,
+    subscriberCpuUs: (1000 * subscriberMs) / received,
+    publisherCpuUs: (1000 * publisherMs) / report.published,
+    cpuLoad,
   };
 }

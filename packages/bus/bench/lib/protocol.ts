@@ -4,14 +4,15 @@
  * that its reply repeats; the ready message has sequence 0.
  */
 
-/** What a peer process runs. */
-export type PeerRole = 'publisher' | 'prototype-publisher' | 'command-server';
+/** Role of a peer process: the socket it binds and the requests it serves. */
+export type PeerRole = 'publisher' | 'raw-publisher' | 'command-server';
 
-/** Settings of a peer, passed as JSON in its second argument. */
-export interface PeerOptions {
-  /** Send high-water mark of a publisher, in messages. */
-  sendHighWaterMark?: number;
-}
+/**
+ * Waiting strategy of a paced publisher between frames. `spin` yields to the
+ * event loop with setImmediate and keeps a CPU busy. `sleep` blocks in
+ * Atomics.wait until shortly before each frame is due, then spins.
+ */
+export type Pacing = 'spin' | 'sleep';
 
 /** Requests that a publisher peer serves. */
 export type PeerRequest =
@@ -20,12 +21,12 @@ export type PeerRequest =
   /**
    * Publish audio frames for `durationMs`: paced at `rateHz`, or as fast as
    * possible when `rateHz` is 0. With `stampSendTime`, each payload gets a
-   * `sent_at_ms` field holding the wall-clock send time in ms.
+   * `sent_at_ms` field holding its send time on sharedClockMs().
    */
-  | { op: 'send'; rateHz: number; durationMs: number; stampSendTime: boolean }
-  /** Reply with this process's wall-clock time, to estimate the clock offset. */
+  | { op: 'send'; rateHz: number; durationMs: number; stampSendTime: boolean; pacing: Pacing }
+  /** Reply with this process's sharedClockMs(), to check that both processes read the same clock. */
   | { op: 'clock' }
-  /** Close the sockets and exit. */
+  /** Close the socket and exit; the peer does the same when the IPC channel closes. */
   | { op: 'exit' };
 
 /** Reply to `send`. */
@@ -40,7 +41,7 @@ export interface SendReport {
 
 /** Reply to `clock`. */
 export interface ClockReport {
-  /** `performance.timeOrigin + performance.now()` in the peer, in ms. */
+  /** sharedClockMs() in the peer. */
   nowMs: number;
 }
 
@@ -62,7 +63,13 @@ export interface ReplyEnvelope {
   reply: unknown;
 }
 
-/** Wall-clock time in ms with sub-ms resolution, comparable across processes on one machine. */
-export function wallClockMs(): number {
-  return performance.timeOrigin + performance.now();
+/**
+ * Time in ms on a monotonic clock that every process of the machine shares:
+ * `process.hrtime` reads CLOCK_MONOTONIC on Linux. `performance.timeOrigin +
+ * performance.now()` is not used: each process reads timeOrigin from the
+ * real-time clock when it starts, and in one run on the bench machine the two
+ * processes disagreed by 2.7 ms that way, which made latencies negative.
+ */
+export function sharedClockMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
 }

@@ -18,7 +18,15 @@ export interface LatencySummary {
  * summarizeLatencies(new Float64Array([0.2, 0.1, 0.3]), 3).p50Ms // 0.2
  */
 export function summarizeLatencies(samplesMs: Float64Array, count: number): LatencySummary {
-  if (count === 0) return { count: 0, p50Ms: Number.NaN, p90Ms: Number.NaN, p99Ms: Number.NaN, maxMs: Number.NaN, meanMs: Number.NaN };
+  if (count === 0)
+    return {
+      count: 0,
+      p50Ms: Number.NaN,
+      p90Ms: Number.NaN,
+      p99Ms: Number.NaN,
+      maxMs: Number.NaN,
+      meanMs: Number.NaN,
+    };
 
   const sorted = samplesMs.subarray(0, count).sort();
   let sum = 0;

@@ -6,19 +6,19 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Topics } from '../../src/schemas/topics';
 import { TelemetrySubscriber } from '../../src/transport/subscriber';
 import { PeerProcess } from './peer-process';
-import type { ClockReport, PeerOptions, PeerRole } from './protocol';
-import { wallClockMs } from './protocol';
+import type { ClockReport, PeerRole } from './protocol';
+import { sharedClockMs } from './protocol';
 
 const SUBSCRIBE_TIMEOUT_MS = 5000;
 const PROBE_INTERVAL_MS = 20;
 const QUIET_MS = 300;
 const CLOCK_SAMPLES = 50;
 
-/** Estimated offset of the peer's wall clock from the bench's, in ms. */
+/** Offset of the peer's sharedClockMs() from the bench's, estimated over IPC; about 0 when both share the clock. */
 export interface ClockOffset {
-  /** Peer clock minus bench clock. */
+  /** Peer clock minus bench clock, in ms. */
   offsetMs: number;
-  /** Half the shortest IPC round trip: the estimate is within ± this much. */
+  /** Half the shortest IPC round trip, in ms: the estimate is within ± this much. */
   uncertaintyMs: number;
 }
 
@@ -39,27 +39,22 @@ export class TelemetrySession {
    *
    * @throws Error when no probe frame arrives within 5 s.
    */
-  static async open(role: PeerRole, options: PeerOptions & { receiveHighWaterMark?: number } = {}): Promise<TelemetrySession> {
-    const peer = await PeerProcess.start(role, options);
-    const subscriber = new TelemetrySubscriber(
-      options.receiveHighWaterMark === undefined ? {} : { receiveHighWaterMark: options.receiveHighWaterMark },
-    );
+  static async open(role: PeerRole): Promise<TelemetrySession> {
+    const peer = await PeerProcess.start(role);
+    const subscriber = new TelemetrySubscriber();
     subscriber.connect(peer.endpoint);
     subscriber.subscribe(Topics.audioFeatures);
 
     const deadline = performance.now() + SUBSCRIBE_TIMEOUT_MS;
     while (subscriber.stats.received === 0) {
-      if (performance.now() > deadline) throw new Error(`No probe frame from ${peer.endpoint} arrived within ${SUBSCRIBE_TIMEOUT_MS} ms`);
+      if (performance.now() > deadline) {
+        throw new Error(`No probe frame from ${peer.endpoint} arrived within ${SUBSCRIBE_TIMEOUT_MS} ms`);
+      }
       await peer.request({ op: 'probe' });
       await delay(PROBE_INTERVAL_MS);
     }
     await settle(subscriber);
     return new TelemetrySession(peer, subscriber);
-  }
-
-  /** Messages received or rejected so far. */
-  delivered(): number {
-    return this.subscriber.stats.received + this.subscriber.stats.invalid;
   }
 
   /** Resolves once no message has arrived for 300 ms, so queued frames are counted. */
@@ -74,11 +69,13 @@ export class TelemetrySession {
   async measureClockOffset(): Promise<ClockOffset> {
     let best: ClockOffset = { offsetMs: Number.NaN, uncertaintyMs: Number.POSITIVE_INFINITY };
     for (let i = 0; i < CLOCK_SAMPLES; i++) {
-      const sentAt = wallClockMs();
+      const sentAt = sharedClockMs();
       const { nowMs } = await this.peer.request<ClockReport>({ op: 'clock' });
-      const receivedAt = wallClockMs();
+      const receivedAt = sharedClockMs();
       const uncertaintyMs = (receivedAt - sentAt) / 2;
-      if (uncertaintyMs < best.uncertaintyMs) best = { offsetMs: nowMs - (sentAt + receivedAt) / 2, uncertaintyMs };
+      if (uncertaintyMs < best.uncertaintyMs) {
+        best = { offsetMs: nowMs - (sentAt + receivedAt) / 2, uncertaintyMs };
+      }
     }
     return best;
   }

@@ -59,8 +59,9 @@ export class TelemetryPublisher {
    */
   static async open(options: TelemetryPublisherOptions): Promise<TelemetryPublisher> {
     // sendTimeout 0 makes zeromq.js 6.8 send each message synchronously or reject it at once.
-    // Without it, a send that cannot go out immediately stays pending and every publish after
-    // it in the same turn throws EBUSY synchronously: a telemetry flood would crash the worker.
+    // Without it, zeromq.js defers one send after a fixed run of synchronous ones (512, in
+    // socket.cc), and every send while that one is pending throws EBUSY synchronously: a
+    // telemetry burst would crash the worker.
     const socket = new Publisher({
       linger: 0,
       sendTimeout: 0,
