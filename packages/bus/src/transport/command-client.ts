@@ -143,15 +143,7 @@ export class CommandClient {
         );
       if ((error as { code?: string }).code !== 'EAGAIN') throw error;
       this.resetSocket();
-      return {
-        type: 'response',
-        id: message.id,
-        timestamp: nowSeconds(),
-        source: null,
-        status: 'timeout',
-        result: null,
-        error: `no response within ${timeoutMs} ms`,
-      };
+      return localResponse(message.id, 'timeout', `no response within ${timeoutMs} ms`);
     }
   }
 
@@ -159,28 +151,15 @@ export class CommandClient {
     const decoded = decodeResponse(frame);
     if (!decoded.ok) {
       this.resetSocket();
-      return {
-        type: 'response',
-        id: message.id,
-        timestamp: nowSeconds(),
-        source: null,
-        status: 'error',
-        result: null,
-        error: decoded.error.message,
-        code: decoded.error.code,
-      };
+      return { ...localResponse(message.id, 'error', decoded.error.message), code: decoded.error.code };
     }
     if (decoded.value.id !== message.id) {
       // A reply to an earlier, timed-out request cannot reach a fresh socket, so a mismatch means a faulty peer.
       this.resetSocket();
+      const error = `response id ${decoded.value.id} does not match request id ${message.id}`;
       return {
-        type: 'response',
-        id: message.id,
-        timestamp: nowSeconds(),
+        ...localResponse(message.id, 'error', error),
         source: decoded.value.source,
-        status: 'error',
-        result: null,
-        error: `response id ${decoded.value.id} does not match request id ${message.id}`,
         code: 'VJ_BUS_INVALID_MESSAGE',
       };
     }
@@ -197,4 +176,9 @@ export class CommandClient {
     socket.connect(this.endpoint);
     return socket;
   }
+}
+
+/** A response made by the client itself, for a timeout or an unreadable reply. */
+function localResponse(id: string, status: 'error' | 'timeout', error: string): Response {
+  return { type: 'response', id, timestamp: nowSeconds(), source: null, status, result: null, error };
 }

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -7,6 +7,7 @@ import { BusClient } from '../../src/client/bus-client';
 import { isVjError, type VjError } from '../../src/errors';
 import type { PublishedMessage } from '../../src/schemas/codec';
 import { Worker } from '../../src/worker/worker';
+import { spawnChildWorker } from '../fixtures/spawn';
 
 describe('BusClient', () => {
   let vjHome: string;
@@ -52,22 +53,7 @@ describe('BusClient', () => {
   }
 
   function startChild(name: string, commandPort: number, telemetryPort: number): ChildProcess {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', path.join(__dirname, '..', 'fixtures', 'child-worker.ts')],
-      {
-        cwd: path.join(__dirname, '..', '..'),
-        env: {
-          ...process.env,
-          VJ_HOME: vjHome,
-          TEST_WORKER_NAME: name,
-          VJ_COMMAND_PORT: String(commandPort),
-          VJ_TELEMETRY_PORT: String(telemetryPort),
-          VJ_HEARTBEAT_MS: '200',
-        },
-        stdio: 'ignore',
-      },
-    );
+    const { child } = spawnChildWorker({ name, vjHome, commandPort, telemetryPort });
     children.push(child);
     return child;
   }

@@ -3,21 +3,8 @@ import type { VjError } from '../../src/errors';
 import type { PublishedMessage } from '../../src/schemas/codec';
 import { TelemetryPublisher } from '../../src/transport/publisher';
 import { TelemetrySubscriber } from '../../src/transport/subscriber';
+import { AUDIO_FRAME } from '../fixtures/spawn';
 import { delay, endpointFor, PROTOCOLS, until } from './helpers';
-
-const AUDIO_FRAME = {
-  bands: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7],
-  rms: 0.5,
-  spectrum: new Array(32).fill(0.25),
-  is_onset: false,
-  flux: 0.1,
-  bpm: 128,
-  bpm_confidence: 0.9,
-  pitch_hz: 440,
-  pitch_confidence: 0.8,
-  centroid_hz: 1800,
-  frame: 1,
-};
 
 /** Publishes `publish()` every 20 ms until `done()` is true; a fresh SUB misses the first messages (ZMQ slow joiner). */
 async function publishUntil(publish: () => void, done: () => boolean, message: string): Promise<void> {

@@ -1,5 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { allocatePorts, makeTempDir, removeDir, waitFor } from '@vj/test-support';
 import { isVjError, type VjError } from '../../src/errors';
@@ -9,6 +8,7 @@ import { CommandClient } from '../../src/transport/command-client';
 import { tcpEndpoint } from '../../src/transport/endpoint';
 import { TelemetrySubscriber } from '../../src/transport/subscriber';
 import { Worker } from '../../src/worker/worker';
+import { spawnChildWorker } from '../fixtures/spawn';
 
 interface TestConfig extends Record<string, unknown> {
   gain: number;
@@ -228,27 +228,9 @@ describe('Worker as a child process', () => {
     commandPort: number,
     telemetryPort: number,
   ): { child: ChildProcess; output: string[] } {
-    const output: string[] = [];
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', path.join(__dirname, '..', 'fixtures', 'child-worker.ts')],
-      {
-        cwd: path.join(__dirname, '..', '..'),
-        env: {
-          ...process.env,
-          VJ_HOME: vjHome,
-          TEST_WORKER_NAME: name,
-          VJ_COMMAND_PORT: String(commandPort),
-          VJ_TELEMETRY_PORT: String(telemetryPort),
-          VJ_HEARTBEAT_MS: '200',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
-    child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
-    children.push(child);
-    return { child, output };
+    const started = spawnChildWorker({ name, vjHome, commandPort, telemetryPort });
+    children.push(started.child);
+    return started;
   }
 
   function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
