@@ -1,0 +1,82 @@
+/**
+ * Typed helpers for ecosystem.config.ts: one pm2 app per worker, run from its
+ * TypeScript source with `node --import tsx`, so there is no build step to
+ * forget. tsx's own CLI is avoided on purpose: it puts a second process in
+ * front of the worker, and after a `kill -9` of the pid that pm2 manages the
+ * worker survives as an orphan (measured with pm2 7.0.4 and tsx 4.23).
+ */
+import os from 'node:os';
+import path from 'node:path';
+import type { StartOptions } from 'pm2';
+
+/** One worker of the system. */
+export interface WorkerAppOptions {
+  /** Registry and pm2 name, e.g. `audio_analyzer`. */
+  name: string;
+  /** Folder under packages/, e.g. `worker-audio`; the app runs its `src/main.ts`. */
+  packageDir: string;
+  /** Command (REP) port. */
+  commandPort: number;
+  /** Telemetry (PUB) port. */
+  telemetryPort: number;
+  /** Extra environment variables of the worker. */
+  env?: Record<string, string>;
+  /** Time pm2 waits after SIGINT before SIGKILL when stopping, in ms (default 3000). */
+  killTimeoutMs?: number;
+}
+
+/** Options of defineEcosystem: the repository root, the registry folder and the apps. */
+export interface EcosystemOptions {
+  /** Repository root: the folder of ecosystem.config.ts (pass `__dirname`). */
+  root: string;
+  /** Registry folder of every worker (default env VJ_HOME, else ~/.vj). */
+  vjHome?: string;
+  apps: WorkerAppOptions[];
+}
+
+/** pm2's exponential backoff base, in ms: delays of 100, 150, 225 ms and so on, capped by pm2 at 15 s. */
+const PM2_BACKOFF_BASE_MS = 100;
+
+/**
+ * Builds the pm2 ecosystem of the vj workers.
+ *
+ * @example
+ * export default defineEcosystem({
+ *   root: __dirname,
+ *   apps: [{ name: 'example_worker', packageDir: 'worker-example', commandPort: 5051, telemetryPort: 5052 }],
+ * });
+ */
+export function defineEcosystem(options: EcosystemOptions): { apps: StartOptions[] } {
+  const vjHome = options.vjHome ?? process.env.VJ_HOME ?? path.join(os.homedir(), '.vj');
+  return { apps: options.apps.map((app) => workerApp(app, options.root, vjHome)) };
+}
+
+function workerApp(app: WorkerAppOptions, root: string, vjHome: string): StartOptions {
+  const logDir = path.join(vjHome, 'logs', 'pm2');
+  return {
+    name: app.name,
+    cwd: path.join(root, 'packages', app.packageDir),
+    script: process.execPath,
+    args: ['--import', 'tsx', 'src/main.ts'],
+    interpreter: 'none',
+    exec_mode: 'fork',
+    env: {
+      VJ_HOME: vjHome,
+      VJ_COMMAND_PORT: String(app.commandPort),
+      VJ_TELEMETRY_PORT: String(app.telemetryPort),
+      ...app.env,
+    },
+    // NOTE: pm2 restarts crashed workers for now. Its backoff has no jitter and a fixed
+    // 15 s cap, and its max_restarts counts only restarts sooner than min_uptime; the
+    // process manager's own restart policy replaces it once the supervisor runs.
+    autorestart: true,
+    exp_backoff_restart_delay: PM2_BACKOFF_BASE_MS,
+    max_restarts: 50,
+    min_uptime: 5000,
+    kill_timeout: app.killTimeoutMs ?? 3000,
+    output: path.join(logDir, `${app.name}-out.log`),
+    error: path.join(logDir, `${app.name}-error.log`),
+    merge_logs: true,
+    time: true,
+  };
+}

@@ -1,0 +1,131 @@
+import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { Registry } from '@vj/bus';
+import { allocatePorts, makeTempDir, removeDir, waitFor } from '@vj/test-support';
+import { defineEcosystem } from '../src/ecosystem';
+import { Pm2Adapter } from '../src/pm2-adapter';
+
+const run = promisify(execFile);
+const REPO_ROOT = path.join(__dirname, '..', '..', '..');
+const PM2_BIN = path.join(REPO_ROOT, 'node_modules', '.bin', 'pm2');
+
+describe('defineEcosystem', () => {
+  test('worker app runs src/main.ts through node --import tsx with its ports', () => {
+    const { apps } = defineEcosystem({
+      root: '/repo',
+      vjHome: '/home/vj/.vj',
+      apps: [
+        {
+          name: 'audio_analyzer',
+          packageDir: 'worker-audio',
+          commandPort: 5001,
+          telemetryPort: 5002,
+          env: { EXTRA: '1' },
+        },
+      ],
+    });
+    expect(apps).toHaveLength(1);
+    expect(apps[0]).toMatchObject({
+      name: 'audio_analyzer',
+      cwd: '/repo/packages/worker-audio',
+      script: process.execPath,
+      args: ['--import', 'tsx', 'src/main.ts'],
+      interpreter: 'none',
+      env: { VJ_HOME: '/home/vj/.vj', VJ_COMMAND_PORT: '5001', VJ_TELEMETRY_PORT: '5002', EXTRA: '1' },
+      kill_timeout: 3000,
+      output: '/home/vj/.vj/logs/pm2/audio_analyzer-out.log',
+      error: '/home/vj/.vj/logs/pm2/audio_analyzer-error.log',
+      time: true,
+    });
+  });
+});
+
+describe('ecosystem file under the pm2 CLI', () => {
+  let home: string;
+  let env: NodeJS.ProcessEnv;
+  let ecosystemFile: string;
+
+  beforeAll(async () => {
+    home = await makeTempDir('vj-eco');
+    const [commandPort, telemetryPort] = (await allocatePorts(2)) as [number, number];
+    env = { ...process.env, PM2_HOME: path.join(home, 'pm2'), VJ_HOME: path.join(home, 'vj') };
+    ecosystemFile = path.join(home, 'ecosystem.config.ts');
+    const source = [
+      `import { defineEcosystem } from ${JSON.stringify(path.join(__dirname, '..', 'src', 'ecosystem'))};`,
+      'export default defineEcosystem({',
+      `  root: ${JSON.stringify(REPO_ROOT)},`,
+      `  apps: [{ name: 'example_worker', packageDir: 'worker-example', commandPort: ${commandPort}, telemetryPort: ${telemetryPort} }],`,
+      '});',
+    ].join('\n');
+    writeFileSync(ecosystemFile, source);
+  });
+
+  afterAll(async () => {
+    const pm2 = new Pm2Adapter({ pm2Home: path.join(home, 'pm2') });
+    await pm2.killDaemon();
+    await removeDir(home);
+  });
+
+  test('pm2 start reads the TypeScript file and the worker registers', async () => {
+    const { stdout } = await run(PM2_BIN, ['start', ecosystemFile], { cwd: REPO_ROOT, env });
+    expect(stdout).toContain('example_worker');
+    const registry = new Registry({ vjHome: env.VJ_HOME });
+    await waitFor(async () => (await registry.get('example_worker'))?.status === 'running', {
+      timeoutMs: 15000,
+      message: 'example_worker registered',
+    });
+    const { stdout: jlist } = await run(PM2_BIN, ['jlist'], { cwd: REPO_ROOT, env });
+    const apps = JSON.parse(jlist) as Array<{ name: string; pid: number }>;
+    expect(apps.map((app) => app.name)).toEqual(['example_worker']);
+    expect((await registry.get('example_worker'))?.pid).toBe(apps[0]?.pid);
+  });
+
+  test('kill -9 leaves no orphan: the managed pid is the worker itself', async () => {
+    const registry = new Registry({ vjHome: env.VJ_HOME });
+    const before = await registry.get('example_worker');
+    const pid = before?.pid ?? 0;
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    expect(cmdline).toEqual(expect.arrayContaining(['--import', 'tsx', 'src/main.ts']));
+
+    process.kill(pid, 'SIGKILL');
+    await waitFor(
+      async () => {
+        const entry = await registry.get('example_worker');
+        return entry !== undefined && entry.pid !== pid && entry.status === 'running';
+      },
+      { timeoutMs: 15000, message: 'example_worker registered again with a new pid' },
+    );
+
+    expect(() => process.kill(pid, 0)).toThrow();
+    const workers = await findProcesses('src/main.ts', `VJ_HOME=${env.VJ_HOME}`);
+    expect(workers).toEqual([(await registry.get('example_worker'))?.pid]);
+  });
+
+  test('pm2 delete of the ecosystem file stops the worker, which unregisters', async () => {
+    await run(PM2_BIN, ['delete', ecosystemFile], { cwd: REPO_ROOT, env });
+    const registry = new Registry({ vjHome: env.VJ_HOME });
+    await waitFor(async () => (await registry.get('example_worker')) === undefined, {
+      timeoutMs: 10000,
+      message: 'example_worker unregistered',
+    });
+  });
+});
+
+/** Pids of processes whose command line contains `needle` and whose environment contains `variable`. */
+async function findProcesses(needle: string, variable: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8');
+      const environ = (await readFile(`/proc/${entry}/environ`, 'utf8')).split('\0');
+      if (cmdline.includes(needle) && environ.includes(variable)) pids.push(Number(entry));
+    } catch {
+      // The process ended while it was being read.
+    }
+  }
+  return pids;
+}
