@@ -2,11 +2,22 @@
  * pm2 apps of the vj system, one per worker. `pnpm start` runs
  * `pm2 start ecosystem.config.ts`; the project's pm2 reads TypeScript through
  * patches/pm2@7.0.4.patch (docs/operations.md says what a global pm2 needs).
- * Ports are the defaults of docs/protocol.md; change them here.
+ * pm2 keeps the process manager alive, and the process manager restarts the
+ * other workers with its own policy. Ports are the defaults of
+ * docs/protocol.md; change them here.
  */
 import { defineEcosystem } from '@vj/process-manager';
 
 export default defineEcosystem({
   root: __dirname,
-  apps: [{ name: 'example_worker', packageDir: 'worker-example', commandPort: 5051, telemetryPort: 5052 }],
+  apps: [
+    {
+      name: 'process_manager',
+      packageDir: 'process-manager',
+      commandPort: 5000,
+      telemetryPort: 5099,
+      restartedBy: 'pm2',
+    },
+    { name: 'example_worker', packageDir: 'worker-example', commandPort: 5051, telemetryPort: 5052 },
+  ],
 });

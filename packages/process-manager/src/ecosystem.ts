@@ -8,6 +8,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { StartOptions } from 'pm2';
+import type { RestartPolicyOptions } from './restart-policy';
 
 /** One worker of the system. */
 export interface WorkerAppOptions {
@@ -23,6 +24,14 @@ export interface WorkerAppOptions {
   env?: Record<string, string>;
   /** Time pm2 waits after SIGINT before SIGKILL when stopping, in ms (default 3000). */
   killTimeoutMs?: number;
+  /**
+   * Who restarts the worker when it exits unasked: the process manager's restart
+   * policy (default, with pm2's autorestart off) or pm2 itself, which is how the
+   * process manager is kept alive.
+   */
+  restartedBy?: 'process_manager' | 'pm2';
+  /** Restart policy of this worker when the process manager restarts it; passed as VJ_RESTART_POLICY. */
+  restartPolicy?: RestartPolicyOptions;
 }
 
 /** Options of defineEcosystem: the repository root, the registry folder and the apps. */
@@ -31,6 +40,8 @@ export interface EcosystemOptions {
   root: string;
   /** Registry folder of every worker (default env VJ_HOME, else ~/.vj). */
   vjHome?: string;
+  /** Path of the ecosystem file, passed to the process manager as VJ_ECOSYSTEM (default `<root>/ecosystem.config.ts`). */
+  file?: string;
   apps: WorkerAppOptions[];
 }
 
@@ -48,10 +59,12 @@ const PM2_BACKOFF_BASE_MS = 100;
  */
 export function defineEcosystem(options: EcosystemOptions): { apps: StartOptions[] } {
   const vjHome = options.vjHome ?? process.env.VJ_HOME ?? path.join(os.homedir(), '.vj');
-  return { apps: options.apps.map((app) => workerApp(app, options.root, vjHome)) };
+  const file = options.file ?? path.join(options.root, 'ecosystem.config.ts');
+  return { apps: options.apps.map((app) => workerApp(app, options.root, vjHome, file)) };
 }
 
-function workerApp(app: WorkerAppOptions, root: string, vjHome: string): StartOptions {
+function workerApp(app: WorkerAppOptions, root: string, vjHome: string, file: string): StartOptions {
+  const byPm2 = app.restartedBy === 'pm2';
   const logDir = path.join(vjHome, 'logs', 'pm2');
   return {
     name: app.name,
@@ -64,15 +77,13 @@ function workerApp(app: WorkerAppOptions, root: string, vjHome: string): StartOp
       VJ_HOME: vjHome,
       VJ_COMMAND_PORT: String(app.commandPort),
       VJ_TELEMETRY_PORT: String(app.telemetryPort),
+      VJ_ECOSYSTEM: file,
+      ...(app.restartPolicy === undefined ? {} : { VJ_RESTART_POLICY: JSON.stringify(app.restartPolicy) }),
       ...app.env,
     },
-    // NOTE: pm2 restarts crashed workers for now. Its backoff has no jitter and a fixed
-    // 15 s cap, and its max_restarts counts only restarts sooner than min_uptime; the
-    // process manager's own restart policy replaces it once the supervisor runs.
-    autorestart: true,
+    autorestart: byPm2,
+    // Used only when pm2 restarts the app: it keeps a crash-looping process manager from spinning.
     exp_backoff_restart_delay: PM2_BACKOFF_BASE_MS,
-    max_restarts: 50,
-    min_uptime: 5000,
     kill_timeout: app.killTimeoutMs ?? 3000,
     output: path.join(logDir, `${app.name}-out.log`),
     error: path.join(logDir, `${app.name}-error.log`),

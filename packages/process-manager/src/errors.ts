@@ -10,6 +10,8 @@ export const PmErrorCodes = {
   VJ_PM_PM2_FAILED: 'VJ_PM_PM2_FAILED',
   /** The pm2 adapter was used before connect() or after disconnect(). */
   VJ_PM_NOT_CONNECTED: 'VJ_PM_NOT_CONNECTED',
+  /** A command named a worker that the process manager does not supervise; the message lists the known ones. */
+  VJ_PM_UNKNOWN_WORKER: 'VJ_PM_UNKNOWN_WORKER',
 } as const;
 
 export type PmErrorCode = keyof typeof PmErrorCodes;

@@ -9,6 +9,11 @@ export {
   type Pm2ProcessEvent,
 } from './pm2-adapter';
 export {
+  PROCESS_MANAGER_DEFAULTS,
+  type ProcessManagerOptions,
+  ProcessManagerWorker,
+} from './process-manager-worker';
+export {
   DEFAULT_RESTART_POLICY,
   type ResolvedRestartPolicyOptions,
   type RestartDecision,
@@ -19,3 +24,4 @@ export {
   RestartTracker,
   resolveRestartPolicy,
 } from './restart-policy';
+export { Supervisor, type SupervisorOptions, type WorkerHealth, type WorkerSummary } from './supervisor';

@@ -37,7 +37,7 @@ export const EventNames = [
   'worker_restarted',
   'worker_unhealthy',
   'worker_recovered',
-  'worker_gave_up',
+  'worker_errored',
 ] as const;
 
 export type EventName = (typeof EventNames)[number];

@@ -6,9 +6,9 @@ import type { Logger } from 'pino';
 import { isVjError, VjError } from '../errors';
 import { newId, nowSeconds } from '../internal/ids';
 import { Registry } from '../registry';
-import type { Heartbeat } from '../schemas/envelope';
+import type { Event, Heartbeat } from '../schemas/envelope';
 import type { WorkerState, WorkerStatus } from '../schemas/payloads';
-import { Topics } from '../schemas/topics';
+import { type EventName, eventTopic, Topics } from '../schemas/topics';
 import { type CommandHandler, CommandServer } from '../transport/command-server';
 import { tcpEndpoint } from '../transport/endpoint';
 import { TelemetryPublisher } from '../transport/publisher';
@@ -100,6 +100,20 @@ export class Worker<Config extends Record<string, unknown> = Record<string, unkn
     this.publisher?.publish(topic, payload);
   }
 
+  /** Publishes a lifecycle event about `worker` on `events.<event>`; dropped before start() or after stop(). */
+  publishEvent(event: EventName, worker: string, payload: Record<string, unknown>): void {
+    const message: Event = {
+      type: 'event',
+      id: newId(),
+      timestamp: nowSeconds(),
+      source: this.name,
+      event,
+      worker,
+      payload,
+    };
+    this.publisher?.publishMessage(eventTopic(event), message);
+  }
+
   /** Runs `task` every `intervalMs` while the worker runs; stop() clears it. */
   protected every(intervalMs: number, task: () => void): NodeJS.Timeout {
     const timer = setInterval(task, intervalMs);
@@ -132,8 +146,16 @@ export class Worker<Config extends Record<string, unknown> = Record<string, unkn
     this.attachLog((topic, record) => this.publisher?.publish(topic, record));
     this.wireServer(this.server);
     this.startedAt = nowSeconds();
+    // Register only once onStart() is done, so clients that find the entry find a ready worker.
+    try {
+      await this.onStart();
+    } catch (error) {
+      this.attachLog(undefined);
+      this.closeSockets();
+      this.status = 'stopped';
+      throw error;
+    }
     await this.registry.register(this.name, this.registryEntry());
-    await this.onStart();
     this.status = 'running';
     this.heartbeatTimer = setInterval(() => void this.beat(), this.options.heartbeatIntervalMs);
     this.log.info({ command: this.commandEndpoint, telemetry: this.telemetryEndpoint }, 'worker started');
@@ -216,7 +238,7 @@ export class Worker<Config extends Record<string, unknown> = Record<string, unkn
     if (this.options.manageProcess) process.exit(code);
   }
 
-  /** Called after the sockets are bound and before the first heartbeat; start timers and sources here. */
+  /** Called after the sockets are bound and before the worker registers; start timers and sources here. A throw fails start(). */
   protected async onStart(): Promise<void> {}
 
   /** Called first during stop(); release what onStart() acquired. */
