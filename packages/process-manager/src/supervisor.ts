@@ -279,6 +279,8 @@ export class Supervisor {
     const processes = await this.options.pm2.list();
     const process = processes.find((candidate) => candidate.name === record.name);
     const previousPid = record.pid;
+    // A start that follows a stop sequence without its "stop" event is a restart (pm2 restart, restart_worker).
+    const restartedByPm2 = record.stopping;
     record.generation++;
     record.pid = process?.pid ?? 0;
     record.startedAtMs = process?.startedAtMs ?? Date.now();
@@ -290,7 +292,7 @@ export class Supervisor {
     const pending = record.pendingRestart;
     record.pendingRestart = undefined;
     const payload: Record<string, unknown> = { pid: record.pid, generation: record.generation };
-    if (pending !== undefined || record.requestedRestart) {
+    if (pending !== undefined || record.requestedRestart || restartedByPm2) {
       Object.assign(payload, {
         previous_pid: previousPid,
         delay_ms: pending?.delayMs ?? 0,

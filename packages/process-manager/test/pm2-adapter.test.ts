@@ -83,6 +83,27 @@ describe('Pm2Adapter against a private pm2 daemon', () => {
     expect(events.at(-1)?.manually).toBe(true);
   });
 
+  test('kill -9 with autorestart shows as exit then online, with no restart event', async () => {
+    await pm2.start({ name: 'phoenix', script: IDLE_APP, autorestart: true });
+    await waitFor(async () => (await pm2.list()).find((app) => app.name === 'phoenix')?.status === 'online', {
+      message: 'phoenix online',
+    });
+    const before = (await pm2.list()).find((app) => app.name === 'phoenix')?.pid ?? 0;
+    events.length = 0;
+
+    process.kill(before, 'SIGKILL');
+    await waitFor(() => eventsOf('phoenix').some((entry) => entry.startsWith('online')), {
+      message: 'phoenix online again',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(eventsOf('phoenix')).toEqual(['exit:stopped', 'online:launching']);
+    expect(events.find((event) => event.event === 'exit')?.exitCode).toBe(0);
+    const after = (await pm2.list()).find((app) => app.name === 'phoenix');
+    expect(after?.pid).not.toBe(before);
+    expect(after?.restarts).toBe(1);
+    await pm2.delete('phoenix');
+  });
+
   test('stop of an unknown app rejects with VJ_PM_PM2_FAILED naming the operation', async () => {
     const error = await pm2.stop('no_such_app').catch((caught: unknown) => caught);
     expect(isVjError(error, 'VJ_PM_PM2_FAILED')).toBe(true);

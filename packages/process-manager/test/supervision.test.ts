@@ -206,6 +206,41 @@ export default {
     });
   });
 
+  test('restart through the pm2 CLI is reported as worker_restarted', async () => {
+    const before = bus.workers().example_worker?.pid ?? 0;
+    events.length = 0;
+    await run(PM2_BIN, ['restart', 'example_worker'], { cwd: REPO_ROOT, env });
+    await waitFor(() => eventsFor('example_worker').includes('worker_restarted'), {
+      timeoutMs: 10000,
+      message: 'worker_restarted',
+    });
+    expect(eventsFor('example_worker')).toEqual(['worker_restarted']);
+    const restarted = events.find((event) => event.worker === 'example_worker');
+    expect(restarted?.payload).toMatchObject({
+      previous_pid: before,
+      reason: 'restart requested',
+      delay_ms: 0,
+    });
+    await waitFor(async () => (await workerRow('example_worker'))?.health === 'healthy', {
+      timeoutMs: 10000,
+      message: 'healthy after restart',
+    });
+  });
+
+  test('restart_worker command restarts a running worker', async () => {
+    events.length = 0;
+    await bus.request('process_manager', 'restart_worker', { name: 'example_worker' });
+    await waitFor(() => eventsFor('example_worker').includes('worker_restarted'), {
+      timeoutMs: 10000,
+      message: 'worker_restarted',
+    });
+    expect(eventsFor('example_worker')).toEqual(['worker_restarted']);
+    await waitFor(async () => (await workerRow('example_worker'))?.health === 'healthy', {
+      timeoutMs: 10000,
+      message: 'healthy after restart_worker',
+    });
+  });
+
   test('unknown worker name gets an error listing the known workers', async () => {
     const error = (await bus
       .request('process_manager', 'stop_worker', { name: 'nope' })
