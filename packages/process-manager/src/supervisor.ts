@@ -236,6 +236,13 @@ export class Supervisor {
       return;
     }
 
+    const gaveUp = entry?.metadata.gave_up;
+    if (typeof gaveUp === 'string' && !isAlive(entry?.pid ?? 0)) {
+      record.health = 'errored';
+      this.options.log.warn({ worker: record.name, reason: gaveUp }, 'worker found errored at start');
+      return;
+    }
+
     const crashedUnseen = entry !== undefined && entry.status !== 'stopped' && !isAlive(entry.pid);
     if (process !== undefined && crashedUnseen) {
       record.health = 'crashed';
@@ -355,6 +362,7 @@ export class Supervisor {
       };
       this.options.publishEvent('worker_errored', record.name, payload);
       this.options.log.error({ worker: record.name, ...payload }, 'worker gave up');
+      void this.markGaveUp(record, decision.reason);
       return;
     }
 
@@ -371,6 +379,30 @@ export class Supervisor {
       { worker: record.name, delayMs: decision.delayMs, attempt: decision.attempt },
       'worker restart scheduled',
     );
+  }
+
+  /**
+   * Marks the registry entry of a worker that gave up, so a restarted process
+   * manager keeps it errored instead of taking its dead pid for a fresh crash.
+   * The worker's own registration on its next start replaces the mark.
+   */
+  private async markGaveUp(record: WorkerRecord, reason: string): Promise<void> {
+    try {
+      const entry = await this.options.registry.get(record.name);
+      if (entry === undefined || isAlive(entry.pid)) return;
+      await this.options.registry.register(record.name, {
+        pid: entry.pid,
+        ports: entry.ports,
+        host: entry.host,
+        status: 'crashed',
+        metadata: { ...entry.metadata, gave_up: reason },
+      });
+    } catch (error) {
+      this.options.log.error(
+        { err: error, worker: record.name },
+        'registry mark of a worker that gave up failed',
+      );
+    }
   }
 
   private async restartNow(record: WorkerRecord): Promise<void> {

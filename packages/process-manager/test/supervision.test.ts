@@ -11,6 +11,7 @@ const run = promisify(execFile);
 const REPO_ROOT = path.join(__dirname, '..', '..', '..');
 const PM2_BIN = path.join(REPO_ROOT, 'node_modules', '.bin', 'pm2');
 const EXIT_AT_ONCE = path.join(__dirname, 'fixtures', 'exit-at-once.js');
+const CRASH_AFTER_START = path.join(__dirname, 'fixtures', 'crash-after-start.ts');
 
 /**
  * One pm2 daemon with a private PM2_HOME runs the process manager, the example
@@ -24,7 +25,7 @@ describe('process manager under a real pm2 daemon', () => {
 
   beforeAll(async () => {
     home = await makeTempDir('vj-supervision');
-    const ports = await allocatePorts(4);
+    const ports = await allocatePorts(6);
     env = { ...process.env, PM2_HOME: path.join(home, 'pm2'), VJ_HOME: path.join(home, 'vj') };
     const ecosystemFile = path.join(home, 'ecosystem.config.ts');
     const source = `import { defineEcosystem } from ${JSON.stringify(path.join(__dirname, '..', 'src', 'ecosystem'))};
@@ -43,6 +44,10 @@ export default {
     ...ecosystem.apps,
     { name: 'exit_at_once', script: ${JSON.stringify(EXIT_AT_ONCE)}, autorestart: false,
       env: { VJ_RESTART_POLICY: JSON.stringify({ maxRestarts: 3, baseDelayMs: 50, windowMs: 60000 }) } },
+    { name: 'crash_after_start', script: process.execPath, args: ['--import', 'tsx', ${JSON.stringify(CRASH_AFTER_START)}],
+      interpreter: 'none', cwd: ${JSON.stringify(path.join(__dirname, '..'))}, autorestart: false,
+      env: { VJ_HOME: ${JSON.stringify(path.join(home, 'vj'))}, VJ_COMMAND_PORT: '${ports[4]}', VJ_TELEMETRY_PORT: '${ports[5]}',
+        VJ_RESTART_POLICY: JSON.stringify({ maxRestarts: 1, baseDelayMs: 50, windowMs: 60000 }) } },
   ],
 };
 `;
@@ -128,7 +133,7 @@ export default {
   });
 
   test('kill -9 of a worker is reported crashed, then restarted with a new pid that registers', async () => {
-    const before = bus.workers().example_worker?.pid ?? 0;
+    const before = (await workerRow('example_worker'))?.pid ?? 0;
     events.length = 0;
     process.kill(before, 'SIGKILL');
 
@@ -155,7 +160,7 @@ export default {
   });
 
   test('SIGSTOP makes a worker hung: it is killed, reported, and restarted', async () => {
-    const before = bus.workers().example_worker?.pid ?? 0;
+    const before = (await workerRow('example_worker'))?.pid ?? 0;
     events.length = 0;
     process.kill(before, 'SIGSTOP');
 
@@ -207,7 +212,7 @@ export default {
   });
 
   test('restart through the pm2 CLI is reported as worker_restarted', async () => {
-    const before = bus.workers().example_worker?.pid ?? 0;
+    const before = (await workerRow('example_worker'))?.pid ?? 0;
     events.length = 0;
     await run(PM2_BIN, ['restart', 'example_worker'], { cwd: REPO_ROOT, env });
     await waitFor(() => eventsFor('example_worker').includes('worker_restarted'), {
@@ -246,7 +251,7 @@ export default {
       .request('process_manager', 'stop_worker', { name: 'nope' })
       .catch((caught: unknown) => caught)) as Error;
     expect(error.message).toBe(
-      'Worker "nope" is not supervised; known workers: example_worker, exit_at_once',
+      'Worker "nope" is not supervised; known workers: crash_after_start, example_worker, exit_at_once',
     );
   });
 
@@ -255,7 +260,8 @@ export default {
     const jlist = (
       JSON.parse(stdout) as Array<{ name: string; pid: number; pm2_env: { status: string } }>
     ).filter((app) => app.name !== 'process_manager');
-    const rows = await listWorkers();
+    // A supervised app that was never started is in list_workers as "not in pm2" only.
+    const rows = (await listWorkers()).filter((row) => row.pm2_status !== 'not in pm2');
     expect(rows.map((row) => [row.name, row.pid, row.pm2_status])).toEqual(
       jlist
         .map((app) => [app.name, app.pid, app.pm2_env.status])
@@ -263,8 +269,35 @@ export default {
     );
   });
 
+  test('registered worker that keeps crashing is errored and its registry entry says so', async () => {
+    events.length = 0;
+    await bus.request('process_manager', 'start_worker', { name: 'crash_after_start' });
+    await waitFor(() => eventsFor('crash_after_start').includes('worker_errored'), {
+      timeoutMs: 20000,
+      message: 'worker_errored',
+    });
+    expect(eventsFor('crash_after_start')).toEqual([
+      'worker_started',
+      'worker_crashed',
+      'worker_restarted',
+      'worker_crashed',
+      'worker_errored',
+    ]);
+    await waitFor(
+      async () => typeof (await bus.registry.get('crash_after_start'))?.metadata.gave_up === 'string',
+      {
+        timeoutMs: 5000,
+        message: 'registry entry marked',
+      },
+    );
+    await expect(bus.registry.get('crash_after_start')).resolves.toMatchObject({
+      status: 'crashed',
+      metadata: { gave_up: 'restarted 1 time within 60 s' },
+    });
+  });
+
   test('process manager restarted by pm2 keeps healthy workers running and remembers nothing wrong', async () => {
-    const workerPid = bus.workers().example_worker?.pid ?? 0;
+    const workerPid = (await workerRow('example_worker'))?.pid ?? 0;
     const managerPid = bus.workers().process_manager?.pid ?? 0;
     events.length = 0;
     process.kill(managerPid, 'SIGKILL');
@@ -282,5 +315,9 @@ export default {
     );
     expect(bus.workers().example_worker?.pid).toBe(workerPid);
     expect(eventsFor('example_worker')).toEqual([]);
+    // The worker that gave up stays errored: its dead pid is not taken for a new crash.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(eventsFor('crash_after_start')).toEqual([]);
+    await expect(workerRow('crash_after_start')).resolves.toMatchObject({ health: 'errored', pid: 0 });
   });
 });
