@@ -94,7 +94,7 @@ export class Supervisor {
   private readonly onProcessEvent = (event: Pm2ProcessEvent): void => {
     void this.handleEvent(event).catch((error: unknown) => {
       this.options.log.error(
-        { err: error, worker: event.name, pm2Event: event.event },
+        { err: error, app: event.name, pm2Event: event.event },
         'pm2 event handling failed',
       );
     });
@@ -232,21 +232,21 @@ export class Supervisor {
       record.startedAtMs = process.startedAtMs;
       record.health = 'healthy';
       record.tracker.started(process.startedAtMs);
-      this.options.log.info({ worker: record.name, pid: process.pid }, 'worker adopted');
+      this.options.log.info({ app: record.name, appPid: process.pid }, 'worker adopted');
       return;
     }
 
     const gaveUp = entry?.metadata.gave_up;
     if (typeof gaveUp === 'string' && !isAlive(entry?.pid ?? 0)) {
       record.health = 'errored';
-      this.options.log.warn({ worker: record.name, reason: gaveUp }, 'worker found errored at start');
+      this.options.log.warn({ app: record.name, reason: gaveUp }, 'worker found errored at start');
       return;
     }
 
     const crashedUnseen = entry !== undefined && entry.status !== 'stopped' && !isAlive(entry.pid);
     if (process !== undefined && crashedUnseen) {
       record.health = 'crashed';
-      this.options.log.warn({ worker: record.name, pid: entry.pid }, 'worker found crashed at start');
+      this.options.log.warn({ app: record.name, appPid: entry.pid }, 'worker found crashed at start');
       this.options.publishEvent('worker_crashed', record.name, {
         reason: 'exited while the process manager was down',
         pid: entry.pid,
@@ -278,7 +278,7 @@ export class Supervisor {
         generation: record.generation,
         requested_by: event.manually ? 'user' : 'pm2',
       });
-      this.options.log.info({ worker: record.name, pid: record.pid }, 'worker stopped');
+      this.options.log.info({ app: record.name, appPid: record.pid }, 'worker stopped');
     }
   }
 
@@ -308,11 +308,11 @@ export class Supervisor {
       });
       record.requestedRestart = false;
       this.options.publishEvent('worker_restarted', record.name, payload);
-      this.options.log.info({ worker: record.name, ...payload }, 'worker restarted');
+      this.options.log.info({ app: record.name, event: payload }, 'worker restarted');
       return;
     }
     this.options.publishEvent('worker_started', record.name, payload);
-    this.options.log.info({ worker: record.name, ...payload }, 'worker started');
+    this.options.log.info({ app: record.name, event: payload }, 'worker started');
   }
 
   private handleExit(record: WorkerRecord, event: Pm2ProcessEvent): void {
@@ -343,7 +343,7 @@ export class Supervisor {
         restarts: record.tracker.snapshot(now).restartsInWindow,
       };
       this.options.publishEvent('worker_crashed', record.name, payload);
-      this.options.log.warn({ worker: record.name, ...payload }, 'worker crashed');
+      this.options.log.warn({ app: record.name, event: payload }, 'worker crashed');
     }
     record.expectedExit = undefined;
     record.health = 'crashed';
@@ -361,7 +361,7 @@ export class Supervisor {
         generation: record.generation,
       };
       this.options.publishEvent('worker_errored', record.name, payload);
-      this.options.log.error({ worker: record.name, ...payload }, 'worker gave up');
+      this.options.log.error({ app: record.name, event: payload }, 'worker gave up');
       void this.markGaveUp(record, decision.reason);
       return;
     }
@@ -376,7 +376,7 @@ export class Supervisor {
       timer,
     };
     this.options.log.info(
-      { worker: record.name, delayMs: decision.delayMs, attempt: decision.attempt },
+      { app: record.name, delayMs: decision.delayMs, attempt: decision.attempt },
       'worker restart scheduled',
     );
   }
@@ -399,7 +399,7 @@ export class Supervisor {
       });
     } catch (error) {
       this.options.log.error(
-        { err: error, worker: record.name },
+        { err: error, app: record.name },
         'registry mark of a worker that gave up failed',
       );
     }
@@ -409,7 +409,7 @@ export class Supervisor {
     try {
       await this.options.pm2.start(record.app);
     } catch (error) {
-      this.options.log.error({ err: error, worker: record.name }, 'worker restart failed');
+      this.options.log.error({ err: error, app: record.name }, 'worker restart failed');
       record.pendingRestart = undefined;
       record.health = 'crashed';
       this.decideRestart(record, Date.now(), 'restart failed');
@@ -455,7 +455,7 @@ export class Supervisor {
       uptime_s: round((Date.now() - record.startedAtMs) / 1000),
     };
     this.options.publishEvent('worker_crashed', record.name, payload);
-    this.options.log.warn({ worker: record.name, ...payload }, 'worker hung, killing it');
+    this.options.log.warn({ app: record.name, event: payload }, 'worker hung, killing it');
     record.health = 'hung';
     record.expectedExit = 'hung';
     try {
@@ -463,7 +463,7 @@ export class Supervisor {
       process.kill(record.pid, 'SIGKILL');
     } catch (error) {
       this.options.log.error(
-        { err: error, worker: record.name, pid: record.pid },
+        { err: error, app: record.name, appPid: record.pid },
         'killing hung worker failed',
       );
     }
