@@ -82,8 +82,14 @@ function workerApp(app: WorkerAppOptions, root: string, vjHome: string, file: st
       ...app.env,
     },
     autorestart: byPm2,
-    // Used only when pm2 restarts the app: it keeps a crash-looping process manager from spinning.
+    // The next three apply only when pm2 restarts the app, that is to the process manager.
+    // The backoff keeps a crash-looping process manager from spinning. pm2 counts toward
+    // max_restarts only restarts sooner than min_uptime after start, and with a backoff
+    // set it leaves an app over the limit in "waiting restart" for good, so the limit is
+    // high: the process manager should come back unless it cannot start at all.
     exp_backoff_restart_delay: PM2_BACKOFF_BASE_MS,
+    min_uptime: 1000,
+    max_restarts: 100,
     kill_timeout: app.killTimeoutMs ?? 3000,
     output: path.join(logDir, `${app.name}-out.log`),
     error: path.join(logDir, `${app.name}-error.log`),

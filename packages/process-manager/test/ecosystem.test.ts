@@ -36,6 +36,8 @@ describe('defineEcosystem', () => {
       interpreter: 'none',
       env: { VJ_HOME: '/home/vj/.vj', VJ_COMMAND_PORT: '5001', VJ_TELEMETRY_PORT: '5002', EXTRA: '1' },
       kill_timeout: 3000,
+      autorestart: false,
+      max_restarts: 100,
       output: '/home/vj/.vj/logs/pm2/audio_analyzer-out.log',
       error: '/home/vj/.vj/logs/pm2/audio_analyzer-error.log',
       time: true,

@@ -12,6 +12,7 @@ const REPO_ROOT = path.join(__dirname, '..', '..', '..');
 const PM2_BIN = path.join(REPO_ROOT, 'node_modules', '.bin', 'pm2');
 const EXIT_AT_ONCE = path.join(__dirname, 'fixtures', 'exit-at-once.js');
 const CRASH_AFTER_START = path.join(__dirname, 'fixtures', 'crash-after-start.ts');
+const IDLE_APP = path.join(__dirname, 'fixtures', 'idle-app.js');
 
 /**
  * One pm2 daemon with a private PM2_HOME runs the process manager, the example
@@ -34,7 +35,7 @@ const ecosystem = defineEcosystem({
   file: ${JSON.stringify(ecosystemFile)},
   apps: [
     { name: 'process_manager', packageDir: 'process-manager', commandPort: ${ports[0]}, telemetryPort: ${ports[1]}, restartedBy: 'pm2',
-      env: { VJ_HUNG_AFTER_MS: '2000', VJ_START_TIMEOUT_MS: '15000', VJ_HEARTBEAT_MS: '500' } },
+      env: { VJ_HUNG_AFTER_MS: '2000', VJ_START_TIMEOUT_MS: '4000', VJ_HEARTBEAT_MS: '500' } },
     { name: 'example_worker', packageDir: 'worker-example', commandPort: ${ports[2]}, telemetryPort: ${ports[3]},
       env: { VJ_HEARTBEAT_MS: '300' } },
   ],
@@ -44,6 +45,7 @@ export default {
     ...ecosystem.apps,
     { name: 'exit_at_once', script: ${JSON.stringify(EXIT_AT_ONCE)}, autorestart: false,
       env: { VJ_RESTART_POLICY: JSON.stringify({ maxRestarts: 3, baseDelayMs: 50, windowMs: 60000 }) } },
+    { name: 'never_registers', script: ${JSON.stringify(IDLE_APP)}, autorestart: false },
     { name: 'crash_after_start', script: process.execPath, args: ['--import', 'tsx', ${JSON.stringify(CRASH_AFTER_START)}],
       interpreter: 'none', cwd: ${JSON.stringify(path.join(__dirname, '..'))}, autorestart: false,
       env: { VJ_HOME: ${JSON.stringify(path.join(home, 'vj'))}, VJ_COMMAND_PORT: '${ports[4]}', VJ_TELEMETRY_PORT: '${ports[5]}',
@@ -251,7 +253,7 @@ export default {
       .request('process_manager', 'stop_worker', { name: 'nope' })
       .catch((caught: unknown) => caught)) as Error;
     expect(error.message).toBe(
-      'Worker "nope" is not supervised; known workers: crash_after_start, example_worker, exit_at_once',
+      'Worker "nope" is not supervised; known workers: crash_after_start, example_worker, exit_at_once, never_registers',
     );
   });
 
@@ -267,6 +269,25 @@ export default {
         .map((app) => [app.name, app.pid, app.pm2_env.status])
         .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
     );
+  });
+
+  test('app that pm2 runs but that never registers is reported hung and restarted', async () => {
+    events.length = 0;
+    await bus.request('process_manager', 'start_worker', { name: 'never_registers' });
+    await waitFor(() => eventsFor('never_registers').includes('worker_restarted'), {
+      timeoutMs: 15000,
+      message: 'restart of the silent app',
+    });
+    const crashed = events.find(
+      (event) => event.worker === 'never_registers' && event.event === 'worker_crashed',
+    );
+    expect(crashed?.payload).toMatchObject({
+      reason: 'hung',
+      detail: 'not registered 4 s after start',
+      heartbeat_age_s: null,
+    });
+    expect(eventsFor('never_registers')).toEqual(['worker_started', 'worker_crashed', 'worker_restarted']);
+    await bus.request('process_manager', 'stop_worker', { name: 'never_registers' });
   });
 
   test('registered worker that keeps crashing is errored and its registry entry says so', async () => {
