@@ -283,30 +283,37 @@ export class Supervisor {
   }
 
   private async handleOnline(record: WorkerRecord): Promise<void> {
-    const processes = await this.options.pm2.list();
-    const process = processes.find((candidate) => candidate.name === record.name);
+    // Update the record before the first await: an exit handled while pm2.list() runs must
+    // see this generation as started, not as a restart still pending, or it would be dropped.
     const previousPid = record.pid;
     // A start that follows a stop sequence without its "stop" event is a restart (pm2 restart, restart_worker).
-    const restartedByPm2 = record.stopping;
+    const restarted = record.stopping || record.requestedRestart || record.pendingRestart !== undefined;
+    const pending = record.pendingRestart;
+    record.pendingRestart = undefined;
+    record.requestedRestart = false;
     record.generation++;
-    record.pid = process?.pid ?? 0;
-    record.startedAtMs = process?.startedAtMs ?? Date.now();
+    const generation = record.generation;
+    record.pid = 0;
+    record.startedAtMs = Date.now();
     record.health = 'starting';
     record.stopping = false;
     record.expectedExit = undefined;
     record.tracker.started(record.startedAtMs);
 
-    const pending = record.pendingRestart;
-    record.pendingRestart = undefined;
-    const payload: Record<string, unknown> = { pid: record.pid, generation: record.generation };
-    if (pending !== undefined || record.requestedRestart || restartedByPm2) {
+    const process = (await this.options.pm2.list()).find((candidate) => candidate.name === record.name);
+    if (record.generation === generation && process !== undefined && process.pid > 0) {
+      record.pid = process.pid;
+      record.startedAtMs = process.startedAtMs;
+    }
+
+    const payload: Record<string, unknown> = { pid: process?.pid ?? 0, generation };
+    if (restarted) {
       Object.assign(payload, {
         previous_pid: previousPid,
         delay_ms: pending?.delayMs ?? 0,
         attempt: pending?.attempt ?? 0,
         reason: pending?.reason ?? 'restart requested',
       });
-      record.requestedRestart = false;
       this.options.publishEvent('worker_restarted', record.name, payload);
       this.options.log.info({ app: record.name, event: payload }, 'worker restarted');
       return;
