@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { VjError } from '@vj/bus';
 import type { StartOptions } from 'pm2';
+import { isAlive } from './internal/process-alive';
 
 /** A pm2 app as `pm2 jlist` shows it, reduced to what the process manager uses. */
 export interface Pm2Process {
@@ -305,14 +306,5 @@ function readPid(pidFile: string): number | undefined {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

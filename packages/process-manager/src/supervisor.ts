@@ -14,6 +14,7 @@ import type { EventName, Registry, RegistryEntry } from '@vj/bus';
 import { VjError } from '@vj/bus';
 import type { Logger } from 'pino';
 import type { StartOptions } from 'pm2';
+import { isAlive } from './internal/process-alive';
 import type { Pm2Adapter, Pm2Process, Pm2ProcessEvent } from './pm2-adapter';
 import { type RestartPolicyOptions, RestartTracker, resolveRestartPolicy } from './restart-policy';
 
@@ -543,13 +544,4 @@ function policyFromEnv(name: string, env: Record<string, string> | undefined): R
 
 function round(value: number): number {
   return Math.round(value * 1000) / 1000;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
