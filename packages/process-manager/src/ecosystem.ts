@@ -1,14 +1,16 @@
 /**
- * Typed helpers for ecosystem.config.ts: one pm2 app per worker, run from its
- * TypeScript source with `node --import tsx`, so there is no build step to
- * forget. tsx's own CLI is avoided on purpose: it puts a second process in
- * front of the worker, and after a `kill -9` of the pid that pm2 manages the
- * worker survives as an orphan (measured with pm2 7.0.4 and tsx 4.23).
+ * Typed helpers for ecosystem.config.ts: one pm2 app per worker. Loading the
+ * file builds each worker's bundle, so every `pm2 start ecosystem.config.ts`
+ * runs current code and there is no build step to forget. Apps run from
+ * source go through `node --import tsx`, not tsx's own CLI: the CLI puts a
+ * second process in front of the worker, and after a `kill -9` of the pid that
+ * pm2 manages the worker survives as an orphan (seen with pm2 7.0.4 and tsx 4.23).
  */
 import os from 'node:os';
 import path from 'node:path';
 import type { StartOptions } from 'pm2';
 import type { RestartPolicyOptions } from './restart-policy';
+import { buildWorkerBundle } from './worker-bundle';
 
 /** One worker of the system. */
 export interface WorkerAppOptions {
@@ -32,6 +34,12 @@ export interface WorkerAppOptions {
   restartedBy?: 'process_manager' | 'pm2';
   /** Restart policy of this worker when the process manager restarts it; passed as VJ_RESTART_POLICY. */
   restartPolicy?: RestartPolicyOptions;
+  /**
+   * `bundle` (default for workers the process manager restarts) runs JavaScript that
+   * defineEcosystem builds with esbuild; `source` (default for apps pm2 restarts, such as the
+   * process manager, which loads the TypeScript ecosystem file) runs `node --import tsx src/main.ts`.
+   */
+  runFrom?: 'bundle' | 'source';
 }
 
 /** Options of defineEcosystem: the repository root, the registry folder and the apps. */
@@ -42,6 +50,11 @@ export interface EcosystemOptions {
   vjHome?: string;
   /** Path of the ecosystem file, passed to the process manager as VJ_ECOSYSTEM (default `<root>/ecosystem.config.ts`). */
   file?: string;
+  /**
+   * Build the bundles of apps that run from one (default true). The process manager reads
+   * the ecosystem only for the app list and sets VJ_ECOSYSTEM_NO_BUILD=1 to skip it.
+   */
+  buildBundles?: boolean;
   apps: WorkerAppOptions[];
 }
 
@@ -60,17 +73,27 @@ const PM2_BACKOFF_BASE_MS = 100;
 export function defineEcosystem(options: EcosystemOptions): { apps: StartOptions[] } {
   const vjHome = options.vjHome ?? process.env.VJ_HOME ?? path.join(os.homedir(), '.vj');
   const file = options.file ?? path.join(options.root, 'ecosystem.config.ts');
-  return { apps: options.apps.map((app) => workerApp(app, options.root, vjHome, file)) };
+  const build = options.buildBundles ?? process.env.VJ_ECOSYSTEM_NO_BUILD !== '1';
+  return { apps: options.apps.map((app) => workerApp(app, options.root, vjHome, file, build)) };
 }
 
-function workerApp(app: WorkerAppOptions, root: string, vjHome: string, file: string): StartOptions {
+function workerApp(
+  app: WorkerAppOptions,
+  root: string,
+  vjHome: string,
+  file: string,
+  build: boolean,
+): StartOptions {
   const byPm2 = app.restartedBy === 'pm2';
+  const fromBundle = (app.runFrom ?? (byPm2 ? 'source' : 'bundle')) === 'bundle';
+  const bundle = path.join(root, 'packages', app.packageDir, 'dist', 'bundle', 'main.cjs');
+  if (fromBundle && build) buildWorkerBundle(root, app.packageDir);
   const logDir = path.join(vjHome, 'logs', 'pm2');
   return {
     name: app.name,
     cwd: path.join(root, 'packages', app.packageDir),
     script: process.execPath,
-    args: ['--import', 'tsx', 'src/main.ts'],
+    args: fromBundle ? [bundle] : ['--import', 'tsx', 'src/main.ts'],
     interpreter: 'none',
     exec_mode: 'fork',
     env: {

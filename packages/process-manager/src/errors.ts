@@ -8,6 +8,8 @@ export const PmErrorCodes = {
   VJ_PM_INVALID_OPTIONS: 'VJ_PM_INVALID_OPTIONS',
   /** A pm2 call failed or the pm2 daemon could not be reached or stopped; the message has pm2's text and PM2_HOME. */
   VJ_PM_PM2_FAILED: 'VJ_PM_PM2_FAILED',
+  /** esbuild could not build a worker's bundle; the message has esbuild's first error and its place. */
+  VJ_PM_BUNDLE_FAILED: 'VJ_PM_BUNDLE_FAILED',
   /** The pm2 adapter was used before connect() or after disconnect(). */
   VJ_PM_NOT_CONNECTED: 'VJ_PM_NOT_CONNECTED',
   /** A command named a worker that the process manager does not supervise; the message lists the known ones. */

@@ -13,7 +13,9 @@ if (ecosystemPath === undefined || ecosystemPath === '') {
   process.exit(1);
 }
 
-// tsx, which runs this file, also compiles the TypeScript ecosystem file on require.
+// tsx, which runs this file, also compiles the TypeScript ecosystem file on require. The
+// process manager only needs the app list: pm2 start already built the bundles.
+process.env.VJ_ECOSYSTEM_NO_BUILD = '1';
 const loaded = require(ecosystemPath) as { default?: { apps: StartOptions[] }; apps?: StartOptions[] };
 const apps = (loaded.default?.apps ?? loaded.apps ?? []).filter(
   (app) => app.name !== PROCESS_MANAGER_DEFAULTS.name,

@@ -1,22 +1,24 @@
 import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { Registry } from '@vj/bus';
+import { isVjError, Registry } from '@vj/bus';
 import { allocatePorts, makeTempDir, removeDir, waitFor } from '@vj/test-support';
 import { defineEcosystem } from '../src/ecosystem';
 import { Pm2Adapter } from '../src/pm2-adapter';
+import { buildWorkerBundle } from '../src/worker-bundle';
 
 const run = promisify(execFile);
 const REPO_ROOT = path.join(__dirname, '..', '..', '..');
 const PM2_BIN = path.join(REPO_ROOT, 'node_modules', '.bin', 'pm2');
 
 describe('defineEcosystem', () => {
-  test('worker app runs src/main.ts through node --import tsx with its ports', () => {
+  test('worker app runs its bundle with its ports and no pm2 autorestart', () => {
     const { apps } = defineEcosystem({
       root: '/repo',
       vjHome: '/home/vj/.vj',
+      buildBundles: false,
       apps: [
         {
           name: 'audio_analyzer',
@@ -32,16 +34,103 @@ describe('defineEcosystem', () => {
       name: 'audio_analyzer',
       cwd: '/repo/packages/worker-audio',
       script: process.execPath,
-      args: ['--import', 'tsx', 'src/main.ts'],
+      args: ['/repo/packages/worker-audio/dist/bundle/main.cjs'],
       interpreter: 'none',
-      env: { VJ_HOME: '/home/vj/.vj', VJ_COMMAND_PORT: '5001', VJ_TELEMETRY_PORT: '5002', EXTRA: '1' },
+      env: {
+        VJ_HOME: '/home/vj/.vj',
+        VJ_COMMAND_PORT: '5001',
+        VJ_TELEMETRY_PORT: '5002',
+        VJ_ECOSYSTEM: '/repo/ecosystem.config.ts',
+        EXTRA: '1',
+      },
       kill_timeout: 3000,
       autorestart: false,
-      max_restarts: 100,
       output: '/home/vj/.vj/logs/pm2/audio_analyzer-out.log',
       error: '/home/vj/.vj/logs/pm2/audio_analyzer-error.log',
       time: true,
     });
+  });
+
+  test('app restarted by pm2 runs from source through node --import tsx', () => {
+    const { apps } = defineEcosystem({
+      root: '/repo',
+      vjHome: '/home/vj/.vj',
+      buildBundles: false,
+      apps: [
+        {
+          name: 'process_manager',
+          packageDir: 'process-manager',
+          commandPort: 5000,
+          telemetryPort: 5099,
+          restartedBy: 'pm2',
+        },
+      ],
+    });
+    expect(apps[0]).toMatchObject({
+      args: ['--import', 'tsx', 'src/main.ts'],
+      autorestart: true,
+      max_restarts: 100,
+    });
+  });
+
+  test('restartPolicy reaches the app as VJ_RESTART_POLICY', () => {
+    const { apps } = defineEcosystem({
+      root: '/repo',
+      buildBundles: false,
+      apps: [
+        {
+          name: 'w',
+          packageDir: 'w',
+          commandPort: 6001,
+          telemetryPort: 6002,
+          restartPolicy: { maxRestarts: 3 },
+        },
+      ],
+    });
+    expect(apps[0]?.env).toMatchObject({ VJ_RESTART_POLICY: '{"maxRestarts":3}' });
+  });
+});
+
+describe('buildWorkerBundle', () => {
+  let root: string;
+
+  beforeEach(async () => {
+    root = await makeTempDir('vj-bundle');
+    mkdirSync(path.join(root, 'packages', 'broken', 'src'), { recursive: true });
+    writeFileSync(
+      path.join(root, 'packages', 'broken', 'package.json'),
+      JSON.stringify({ name: 'broken', dependencies: {} }),
+    );
+  });
+
+  afterEach(async () => {
+    await removeDir(root);
+  });
+
+  test('syntax error fails with VJ_PM_BUNDLE_FAILED naming the file and line', () => {
+    writeFileSync(
+      path.join(root, 'packages', 'broken', 'src', 'main.ts'),
+      'const ok = 1;\nconst broken = ;\n',
+    );
+    let caught: unknown;
+    try {
+      buildWorkerBundle(root, 'broken');
+    } catch (error) {
+      caught = error;
+    }
+    expect(isVjError(caught, 'VJ_PM_BUNDLE_FAILED')).toBe(true);
+    expect((caught as Error).message).toContain('packages/broken/src/main.ts:2');
+    expect(existsSync(path.join(root, 'packages', 'broken', 'dist', 'bundle', 'main.cjs'))).toBe(false);
+  });
+
+  test('bundle of a valid entry runs with node', async () => {
+    writeFileSync(
+      path.join(root, 'packages', 'broken', 'src', 'main.ts'),
+      'const value: number = 6 * 7;\nprocess.stdout.write(String(value));\n',
+    );
+    const file = buildWorkerBundle(root, 'broken');
+    const { stdout } = await run(process.execPath, [file]);
+    expect(stdout).toBe('42');
   });
 });
 
@@ -59,7 +148,7 @@ describe('ecosystem file under the pm2 CLI', () => {
       `import { defineEcosystem } from ${JSON.stringify(path.join(__dirname, '..', 'src', 'ecosystem'))};`,
       'export default defineEcosystem({',
       `  root: ${JSON.stringify(REPO_ROOT)},`,
-      `  apps: [{ name: 'example_worker', packageDir: 'worker-example', commandPort: ${commandPort}, telemetryPort: ${telemetryPort} }],`,
+      `  apps: [{ name: 'example_worker', packageDir: 'worker-example', commandPort: ${commandPort}, telemetryPort: ${telemetryPort}, runFrom: 'source' }],`,
       '});',
     ].join('\n');
     writeFileSync(ecosystemFile, source);

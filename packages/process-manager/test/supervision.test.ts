@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { BusClient, type Event, type PublishedMessage } from '@vj/bus';
@@ -159,6 +159,11 @@ export default {
       status: 'healthy',
       pid: after,
     });
+    // defineEcosystem built the worker's bundle when pm2 loaded the ecosystem file, and the restart runs it too.
+    const cmdline = readFileSync(`/proc/${after}/cmdline`, 'utf8').split('\0');
+    expect(cmdline).toContain(
+      path.join(REPO_ROOT, 'packages', 'worker-example', 'dist', 'bundle', 'main.cjs'),
+    );
   });
 
   test('SIGSTOP makes a worker hung: it is killed, reported, and restarted', async () => {

@@ -93,7 +93,9 @@ async function acquire(
 ): Promise<Release> {
   // Loaded on first use because proper-lockfile installs exit and signal
   // hooks (signal-exit) when it is loaded, and importing @vj/bus must not.
-  const { lock } = await import('proper-lockfile');
+  // require, not import(): a bundled worker resolves its external modules
+  // through module.paths, which import() does not consult.
+  const { lock } = require('proper-lockfile') as typeof import('proper-lockfile');
   const deadline = Date.now() + timeoutMs;
   let maxDelayMs = MIN_RETRY_DELAY_MS;
 

@@ -4,8 +4,8 @@
  * running the process manager and the example worker, with a private VJ_HOME
  * and ports from the test allocator. The bench follows it through a BusClient
  * subscribed to `events.` and a Pm2Adapter listening to pm2's process events.
- * The example worker runs from its TypeScript through tsx, as defineEcosystem
- * makes it, or from a bundle of built JavaScript.
+ * The example worker runs from its TypeScript through tsx (runFrom 'source'),
+ * or from the bundle that defineEcosystem builds (runFrom 'bundle', its default).
  */
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -52,7 +52,7 @@ export interface SupervisedSystem {
 export interface SystemOptions {
   /** Restart policy of the example worker. */
   restartPolicy: RestartPolicyOptions;
-  /** Runs the example worker from this bundle instead of `--import tsx src/main.ts`. */
+  /** Runs the example worker from defineEcosystem's bundle instead of `--import tsx src/main.ts`; this bundle is only reported. */
   workerBundle?: WorkerBundle;
 }
 
@@ -157,8 +157,6 @@ interface EcosystemSourceOptions extends SystemOptions {
  */
 function ecosystemSource(options: EcosystemSourceOptions): string {
   const [managerCommand, managerTelemetry, workerCommand, workerTelemetry] = options.ports;
-  const workerArgs =
-    options.workerBundle === undefined ? 'undefined' : JSON.stringify([options.workerBundle.file]);
   return `import { defineEcosystem } from ${JSON.stringify(ECOSYSTEM_MODULE)};
 
 const ecosystem = defineEcosystem({
@@ -168,15 +166,9 @@ const ecosystem = defineEcosystem({
   apps: [
     { name: '${MANAGER_NAME}', packageDir: 'process-manager', commandPort: ${managerCommand}, telemetryPort: ${managerTelemetry}, restartedBy: 'pm2' },
     { name: '${WORKER_NAME}', packageDir: 'worker-example', commandPort: ${workerCommand}, telemetryPort: ${workerTelemetry},
-      restartPolicy: ${JSON.stringify(options.restartPolicy)} },
+      restartPolicy: ${JSON.stringify(options.restartPolicy)}, runFrom: '${options.workerBundle === undefined ? 'source' : 'bundle'}' },
   ],
 });
-const workerArgs: string[] | undefined = ${workerArgs};
-
-export default {
-  apps: ecosystem.apps.map((app) =>
-    app.name === '${WORKER_NAME}' && workerArgs !== undefined ? { ...app, args: workerArgs } : app,
-  ),
-};
+export default ecosystem;
 `;
 }
