@@ -166,11 +166,17 @@ export class Supervisor {
 
   /**
    * Starts a worker that is stopped or gave up; a worker that gave up gets a fresh restart budget.
+   * A worker that already runs is left as it is.
    *
    * @throws VjError VJ_PM_UNKNOWN_WORKER, VJ_PM_PM2_FAILED.
    */
   async startWorker(name: string): Promise<WorkerSummary> {
     const record = this.recordOf(name);
+    const processes = await this.options.pm2.list();
+    // A worker that already runs is left alone; restart_worker is the command that replaces it.
+    if (processes.find((candidate) => candidate.name === name)?.status === 'online') {
+      return this.summaryOf(record, processes, Date.now());
+    }
     this.cancelPendingRestart(record);
     record.tracker.reset();
     record.stopping = false;
@@ -187,6 +193,13 @@ export class Supervisor {
   async stopWorker(name: string): Promise<WorkerSummary> {
     const record = this.recordOf(name);
     this.cancelPendingRestart(record);
+    const processes = await this.options.pm2.list();
+    const current = processes.find((candidate) => candidate.name === name);
+    // Nothing to stop: a worker that is not running only loses its pending restart.
+    if (current === undefined || current.status !== 'online') {
+      if (record.health !== 'errored') record.health = 'stopped';
+      return this.summaryOf(record, processes, Date.now());
+    }
     record.stopping = true;
     await this.options.pm2.stop(name);
     record.health = 'stopped';
@@ -233,21 +246,24 @@ export class Supervisor {
       record.startedAtMs = process.startedAtMs;
       record.health = 'healthy';
       record.tracker.started(process.startedAtMs);
-      this.options.log.info({ app: record.name, appPid: process.pid }, 'worker adopted');
+      this.options.log.info({ app: record.name, appPid: process.pid }, 'supervised worker adopted');
       return;
     }
 
     const gaveUp = entry?.metadata.gave_up;
     if (typeof gaveUp === 'string' && !isAlive(entry?.pid ?? 0)) {
       record.health = 'errored';
-      this.options.log.warn({ app: record.name, reason: gaveUp }, 'worker found errored at start');
+      this.options.log.warn({ app: record.name, reason: gaveUp }, 'supervised worker found errored at start');
       return;
     }
 
     const crashedUnseen = entry !== undefined && entry.status !== 'stopped' && !isAlive(entry.pid);
     if (process !== undefined && crashedUnseen) {
       record.health = 'crashed';
-      this.options.log.warn({ app: record.name, appPid: entry.pid }, 'worker found crashed at start');
+      this.options.log.warn(
+        { app: record.name, appPid: entry.pid },
+        'supervised worker found crashed at start',
+      );
       this.options.publishEvent('worker_crashed', record.name, {
         reason: 'exited while the process manager was down',
         pid: entry.pid,
@@ -279,7 +295,7 @@ export class Supervisor {
         generation: record.generation,
         requested_by: event.manually ? 'user' : 'pm2',
       });
-      this.options.log.info({ app: record.name, appPid: record.pid }, 'worker stopped');
+      this.options.log.info({ app: record.name, appPid: record.pid }, 'supervised worker stopped');
     }
   }
 
@@ -316,11 +332,11 @@ export class Supervisor {
         reason: pending?.reason ?? 'restart requested',
       });
       this.options.publishEvent('worker_restarted', record.name, payload);
-      this.options.log.info({ app: record.name, event: payload }, 'worker restarted');
+      this.options.log.info({ app: record.name, event: payload }, 'supervised worker restarted');
       return;
     }
     this.options.publishEvent('worker_started', record.name, payload);
-    this.options.log.info({ app: record.name, event: payload }, 'worker started');
+    this.options.log.info({ app: record.name, event: payload }, 'supervised worker started');
   }
 
   private handleExit(record: WorkerRecord, event: Pm2ProcessEvent): void {
@@ -351,7 +367,7 @@ export class Supervisor {
         restarts: record.tracker.snapshot(now).restartsInWindow,
       };
       this.options.publishEvent('worker_crashed', record.name, payload);
-      this.options.log.warn({ app: record.name, event: payload }, 'worker crashed');
+      this.options.log.warn({ app: record.name, event: payload }, 'supervised worker crashed');
     }
     record.expectedExit = undefined;
     record.health = 'crashed';
@@ -369,7 +385,7 @@ export class Supervisor {
         generation: record.generation,
       };
       this.options.publishEvent('worker_errored', record.name, payload);
-      this.options.log.error({ app: record.name, event: payload }, 'worker gave up');
+      this.options.log.error({ app: record.name, event: payload }, 'supervised worker gave up');
       void this.markGaveUp(record, decision.reason);
       return;
     }
@@ -385,7 +401,7 @@ export class Supervisor {
     };
     this.options.log.info(
       { app: record.name, delayMs: decision.delayMs, attempt: decision.attempt },
-      'worker restart scheduled',
+      'supervised worker restart scheduled',
     );
   }
 
@@ -417,7 +433,7 @@ export class Supervisor {
     try {
       await this.options.pm2.start(record.app);
     } catch (error) {
-      this.options.log.error({ err: error, app: record.name }, 'worker restart failed');
+      this.options.log.error({ err: error, app: record.name }, 'supervised worker restart failed');
       record.pendingRestart = undefined;
       record.health = 'crashed';
       this.decideRestart(record, Date.now(), 'restart failed');
@@ -463,7 +479,7 @@ export class Supervisor {
       uptime_s: round((Date.now() - record.startedAtMs) / 1000),
     };
     this.options.publishEvent('worker_crashed', record.name, payload);
-    this.options.log.warn({ app: record.name, event: payload }, 'worker hung, killing it');
+    this.options.log.warn({ app: record.name, event: payload }, 'supervised worker hung, killing it');
     record.health = 'hung';
     record.expectedExit = 'hung';
     try {

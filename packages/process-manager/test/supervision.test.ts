@@ -216,6 +216,18 @@ export default {
       timeoutMs: 10000,
       message: 'healthy after start',
     });
+
+    // Starting a running worker, or stopping it twice, changes nothing.
+    const running = (await workerRow('example_worker'))?.pid;
+    events.length = 0;
+    await expect(
+      bus.request('process_manager', 'start_worker', { name: 'example_worker' }),
+    ).resolves.toMatchObject({
+      worker: { pid: running, health: 'healthy' },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(eventsFor('example_worker')).toEqual([]);
+    await expect(workerRow('example_worker')).resolves.toMatchObject({ pid: running });
   });
 
   test('restart through the pm2 CLI is reported as worker_restarted', async () => {
@@ -293,6 +305,20 @@ export default {
     });
     expect(eventsFor('never_registers')).toEqual(['worker_started', 'worker_crashed', 'worker_restarted']);
     await bus.request('process_manager', 'stop_worker', { name: 'never_registers' });
+    await waitFor(() => eventsFor('never_registers').includes('worker_stopped'), {
+      timeoutMs: 5000,
+      message: 'worker_stopped',
+    });
+
+    // A second stop finds nothing running and reports the worker as it is.
+    events.length = 0;
+    await expect(
+      bus.request('process_manager', 'stop_worker', { name: 'never_registers' }),
+    ).resolves.toMatchObject({
+      worker: { health: 'stopped', pid: 0 },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(eventsFor('never_registers')).toEqual([]);
   });
 
   test('registered worker that keeps crashing is errored and its registry entry says so', async () => {

@@ -343,8 +343,15 @@ export class Worker<Config extends Record<string, unknown> = Record<string, unkn
     for (const [name, handler] of this.handlers) server.handle(name, handler);
     server.on('rejected', (error) => this.log.warn({ err: error }, 'command rejected'));
     server.on('failed', (command, error) => {
-      const level = isVjError(error, 'VJ_BUS_HANDLER_FAILED') ? 'error' : 'warn';
-      this.log[level]({ command: command.command, id: command.id, err: error }, 'command failed');
+      if (error.code === 'VJ_BUS_HANDLER_FAILED') {
+        this.log.error({ command: command.command, id: command.id, err: error }, 'command failed');
+        return;
+      }
+      // A coded error is the caller's mistake or an expected state; its stack says nothing.
+      this.log.warn(
+        { command: command.command, id: command.id, code: error.code, error: error.message },
+        'command failed',
+      );
     });
     server.on('handled', (command, durationMs) =>
       this.log.debug({ command: command.command, id: command.id, durationMs }, 'command handled'),
