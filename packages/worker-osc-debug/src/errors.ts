@@ -1,0 +1,16 @@
+/**
+ * Error codes of @vj/worker-osc-debug, one place for all of them. Each code
+ * names an area and a problem, and a retired code is never reused. Errors are
+ * thrown as `VjError` from @vj/bus with one of these codes. Decoding never
+ * throws: a bad packet is returned as a `malformed` result instead.
+ */
+export const OscErrorCodes = {
+  /** An argument given to the encoder has a value that its OSC type cannot carry; the message names the argument's index, type and value. */
+  VJ_OSC_INVALID_ARGUMENT: 'VJ_OSC_INVALID_ARGUMENT',
+  /** An address given to the encoder does not start with '/' or contains a NUL character. */
+  VJ_OSC_INVALID_ADDRESS: 'VJ_OSC_INVALID_ADDRESS',
+  /** A bundle element given to the encoder is empty or its size is not a multiple of 4 bytes. */
+  VJ_OSC_INVALID_BUNDLE_ELEMENT: 'VJ_OSC_INVALID_BUNDLE_ELEMENT',
+} as const;
+
+export type OscErrorCode = keyof typeof OscErrorCodes;
