@@ -11,6 +11,12 @@ export const OscErrorCodes = {
   VJ_OSC_INVALID_ADDRESS: 'VJ_OSC_INVALID_ADDRESS',
   /** A bundle element given to the encoder is empty or its size is not a multiple of 4 bytes. */
   VJ_OSC_INVALID_BUNDLE_ELEMENT: 'VJ_OSC_INVALID_BUNDLE_ELEMENT',
+  /** An OSC address pattern has an unclosed '[' or '{'; the message names the pattern. */
+  VJ_OSC_INVALID_PATTERN: 'VJ_OSC_INVALID_PATTERN',
+  /** A UDP port that the debug worker should listen on is already in use by another socket. */
+  VJ_OSC_PORT_IN_USE: 'VJ_OSC_PORT_IN_USE',
+  /** A UDP port could not be bound for a reason other than being in use, such as a host address that this machine does not have. */
+  VJ_OSC_BIND_FAILED: 'VJ_OSC_BIND_FAILED',
 } as const;
 
 export type OscErrorCode = keyof typeof OscErrorCodes;

@@ -1,0 +1,327 @@
+import { execFile } from 'node:child_process';
+import dgram from 'node:dgram';
+import { once } from 'node:events';
+import { PassThrough } from 'node:stream';
+import { promisify } from 'node:util';
+import { BusClient, type PublishedMessage, type VjError } from '@vj/bus';
+import { allocatePorts, makeTempDir, removeDir, requireTool, waitFor } from '@vj/test-support';
+import type { CapturedEntry, CapturedMalformed, PortStatus, StatsSnapshot } from '../src';
+import { encodeBundle, encodeMessage, OSC_TIME_TAG_IMMEDIATELY, OscDebugWorker } from '../src';
+
+const execFileAsync = promisify(execFile);
+const testWithLiblo = requireTool('oscsend', 'liblo-tools') ? test : test.skip;
+
+interface Harness {
+  worker: OscDebugWorker;
+  bus: BusClient;
+  udpPorts: number[];
+  logs: PassThrough;
+  published: Array<{ topic: string; payload: unknown }>;
+}
+
+const harnesses: Harness[] = [];
+const sender = dgram.createSocket('udp4');
+
+beforeAll(async () => {
+  sender.bind(0, '127.0.0.1');
+  await once(sender, 'listening');
+});
+
+afterAll(() => {
+  sender.close();
+});
+
+afterEach(async () => {
+  for (const harness of harnesses.splice(0)) {
+    await harness.bus.close();
+    await harness.worker.stop();
+    await removeDir(harness.worker.options.vjHome as string);
+  }
+});
+
+// Starts a worker in this process on fresh bus ports and `udpCount` fresh UDP ports, unless `udpPorts` is given.
+async function startWorker(udpCount: number, udpPorts?: number[]): Promise<Harness> {
+  const vjHome = await makeTempDir('vj-osc-debug');
+  const [commandPort, telemetryPort, ...fresh] = (await allocatePorts(2 + udpCount)) as number[];
+  const ports = udpPorts ?? fresh;
+  const logs = new PassThrough();
+  const worker = new OscDebugWorker({
+    commandPort: commandPort as number,
+    telemetryPort: telemetryPort as number,
+    vjHome,
+    manageProcess: false,
+    logDestination: logs,
+    config: { host: '127.0.0.1', ports, buffer_size: 500 },
+  });
+  await worker.start();
+
+  const bus = new BusClient({ vjHome, rescanIntervalMs: 200 });
+  const published: Harness['published'] = [];
+  bus.on('message', (topic: string, message: PublishedMessage) => {
+    published.push({ topic, payload: (message as { payload?: unknown }).payload });
+  });
+  await bus.start();
+  await waitFor(() => bus.workers().osc_debugger !== undefined, {
+    timeoutMs: 5000,
+    message: 'worker registered',
+  });
+
+  const harness = { worker, bus, udpPorts: ports, logs, published };
+  harnesses.push(harness);
+  return harness;
+}
+
+function send(port: number, datagram: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    sender.send(datagram, port, '127.0.0.1', (error) => (error ? reject(error) : resolve()));
+  });
+}
+
+async function getMessages(
+  harness: Harness,
+  payload: Record<string, unknown> = {},
+): Promise<CapturedEntry[]> {
+  const result = await harness.bus.request('osc_debugger', 'get_messages', payload);
+  return (result as { messages: CapturedEntry[] }).messages;
+}
+
+async function getStats(harness: Harness): Promise<StatsSnapshot> {
+  return (await harness.bus.request('osc_debugger', 'get_stats')) as unknown as StatsSnapshot;
+}
+
+async function portStatuses(harness: Harness): Promise<PortStatus[]> {
+  const state = (await harness.bus.request('osc_debugger', 'get_state')) as {
+    state: { ports: PortStatus[] };
+  };
+  return state.state.ports;
+}
+
+function logLines(harness: Harness): Array<Record<string, unknown>> {
+  const text = String(harness.logs.read() ?? '');
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+describe('OscDebugWorker', () => {
+  test('worker captures messages and bundles with their source', async () => {
+    const harness = await startWorker(1);
+    const port = harness.udpPorts[0] as number;
+
+    await send(port, encodeMessage('/layer/1/opacity', [{ type: 'f', value: 0.5 }]));
+    await send(
+      port,
+      encodeBundle(OSC_TIME_TAG_IMMEDIATELY, [
+        encodeMessage('/audio/beat', [{ type: 'i', value: 1 }]),
+        encodeMessage('/audio/bpm', [{ type: 'h', value: 128n }]),
+      ]),
+    );
+    await waitFor(async () => (await getMessages(harness)).length === 3, {
+      timeoutMs: 3000,
+      message: '3 entries',
+    });
+
+    const entries = await getMessages(harness);
+    expect(entries.map((entry) => entry.kind === 'message' && entry.address)).toEqual([
+      '/audio/bpm',
+      '/audio/beat',
+      '/layer/1/opacity',
+    ]);
+    expect(entries[0]).toMatchObject({
+      args: [{ type: 'h', value: '128' }],
+      source_address: '127.0.0.1',
+      source_port: sender.address().port,
+      local_port: port,
+      time_tag: null,
+    });
+    expect(await getMessages(harness, { limit: 1 })).toHaveLength(1);
+    expect(await getMessages(harness, { filter: '/audio/*' })).toHaveLength(2);
+  });
+
+  test('get_stats counts packets, bundles and each address', async () => {
+    const harness = await startWorker(1);
+    const port = harness.udpPorts[0] as number;
+
+    for (let i = 0; i < 3; i++) await send(port, encodeMessage('/a', [{ type: 'i', value: i }]));
+    await send(port, encodeBundle(OSC_TIME_TAG_IMMEDIATELY, [encodeMessage('/b', [])]));
+    await waitFor(async () => (await getStats(harness)).packets === 4, {
+      timeoutMs: 3000,
+      message: '4 packets',
+    });
+
+    const stats = await getStats(harness);
+    expect(stats).toMatchObject({ packets: 4, messages: 4, bundles: 1, malformed: 0 });
+    expect(stats.addresses['/a']).toMatchObject({ count: 3, last_args: [{ type: 'i', value: 2 }] });
+    expect(stats.addresses['/a']?.rate_per_s).toBeGreaterThan(0);
+    expect(stats.addresses['/b']?.count).toBe(1);
+  });
+
+  test('set_filter limits published batches while stats count everything', async () => {
+    const harness = await startWorker(1);
+    const port = harness.udpPorts[0] as number;
+    harness.bus.subscribe('osc.');
+    await harness.bus.request('osc_debugger', 'set_filter', { pattern: '/audio/*' });
+    // A SUB socket connects asynchronously; wait for a stats message so batches are not missed.
+    await waitFor(() => harness.published.some((message) => message.topic === 'osc.stats'), {
+      timeoutMs: 5000,
+      message: 'an osc.stats message',
+    });
+
+    await send(port, encodeMessage('/audio/beat', [{ type: 'i', value: 1 }]));
+    await send(port, encodeMessage('/video/clip', [{ type: 's', value: 'x' }]));
+    await send(port, encodeMessage('/audio/bpm', [{ type: 'f', value: 120 }]));
+    await waitFor(async () => (await getStats(harness)).messages === 3, {
+      timeoutMs: 3000,
+      message: '3 messages',
+    });
+    await waitFor(() => publishedAddresses(harness).length === 2, {
+      timeoutMs: 3000,
+      message: '2 published',
+    });
+    // Three more batch intervals, so a wrongly published /video/clip would have arrived by now.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    expect(publishedAddresses(harness)).toEqual(['/audio/bpm', '/audio/beat']);
+    expect((await getStats(harness)).addresses['/video/clip']?.count).toBe(1);
+    expect(await getMessages(harness)).toHaveLength(3);
+    await harness.bus.request('osc_debugger', 'set_filter', { pattern: '' });
+    const state = (await harness.bus.request('osc_debugger', 'get_state')) as { state: { filter: string } };
+    expect(state.state.filter).toBe('');
+  });
+
+  test('set_filter rejects an invalid pattern with its code', async () => {
+    const harness = await startWorker(1);
+
+    const error = (await harness.bus
+      .request('osc_debugger', 'set_filter', { pattern: '/layer/[12' })
+      .catch((caught: unknown) => caught)) as VjError;
+
+    expect(error.code).toBe('VJ_BUS_COMMAND_FAILED');
+    expect(error.message).toContain('"/layer/[12"');
+    const logged = logLines(harness).find((line) => line.msg === 'command failed');
+    expect(logged).toMatchObject({ command: 'set_filter', code: 'VJ_OSC_INVALID_PATTERN' });
+  });
+
+  test('malformed packet is counted and kept while the worker keeps serving', async () => {
+    const harness = await startWorker(1);
+    const port = harness.udpPorts[0] as number;
+
+    await send(port, Buffer.from([0x2f, 0x61, 0x00]));
+    await send(port, encodeMessage('/after', []));
+    await waitFor(async () => (await getStats(harness)).packets === 2, {
+      timeoutMs: 3000,
+      message: '2 packets',
+    });
+
+    const [after, bad] = await getMessages(harness);
+    expect(after).toMatchObject({ kind: 'message', address: '/after' });
+    expect(bad).toMatchObject({ kind: 'malformed', hex: '2f6100' });
+    expect((bad as CapturedMalformed).reason).toContain('not a multiple of 4');
+    expect(await getStats(harness)).toMatchObject({ malformed: 1, messages: 1 });
+  });
+
+  test('clear empties the buffer and the stats', async () => {
+    const harness = await startWorker(1);
+    const port = harness.udpPorts[0] as number;
+    await send(port, encodeMessage('/a', []));
+    await waitFor(async () => (await getMessages(harness)).length === 1, {
+      timeoutMs: 3000,
+      message: '1 entry',
+    });
+
+    const result = await harness.bus.request('osc_debugger', 'clear');
+
+    expect(result).toEqual({ cleared: 1 });
+    expect(await getMessages(harness)).toEqual([]);
+    expect(await getStats(harness)).toEqual({
+      packets: 0,
+      messages: 0,
+      bundles: 0,
+      malformed: 0,
+      addresses: {},
+    });
+  });
+
+  test('set_config adds one port and removes another without a restart', async () => {
+    const harness = await startWorker(1);
+    const [oldPort] = harness.udpPorts as [number];
+    const [newPort] = (await allocatePorts(1)) as [number];
+
+    await harness.bus.request('osc_debugger', 'set_config', { ports: [newPort] });
+    await harness.worker.portsSettled();
+
+    expect(await portStatuses(harness)).toEqual([{ port: newPort, status: 'listening' }]);
+    await send(newPort, encodeMessage('/new', []));
+    await waitFor(async () => (await getMessages(harness)).length === 1, {
+      timeoutMs: 3000,
+      message: '1 entry',
+    });
+    expect((await getMessages(harness))[0]).toMatchObject({ address: '/new', local_port: newPort });
+    // The old port is free again, so binding it here succeeds.
+    const probe = dgram.createSocket('udp4');
+    probe.bind(oldPort, '127.0.0.1');
+    await once(probe, 'listening');
+    probe.close();
+  });
+
+  test('port already in use is reported while the other port listens', async () => {
+    const [busyPort, freePort] = (await allocatePorts(2)) as [number, number];
+    const holder = dgram.createSocket('udp4');
+    holder.bind(busyPort, '127.0.0.1');
+    await once(holder, 'listening');
+    try {
+      const harness = await startWorker(0, [busyPort, freePort]);
+
+      const statuses = await portStatuses(harness);
+      expect(statuses[0]).toMatchObject({ port: busyPort, status: 'failed', code: 'VJ_OSC_PORT_IN_USE' });
+      expect((statuses[0] as { error: string }).error).toContain(`port ${busyPort}`);
+      expect(statuses[1]).toEqual({ port: freePort, status: 'listening' });
+      const logged = logLines(harness).find((line) => line.msg === 'osc port bind failed');
+      expect(logged).toMatchObject({ level: 50, port: busyPort, code: 'VJ_OSC_PORT_IN_USE' });
+      expect(logged?.error).toContain('set_config');
+
+      await send(freePort, encodeMessage('/still/works', []));
+      await waitFor(async () => (await getMessages(harness)).length === 1, {
+        timeoutMs: 3000,
+        message: '1 entry',
+      });
+    } finally {
+      holder.close();
+    }
+  });
+
+  testWithLiblo('message sent by liblo oscsend appears in get_messages', async () => {
+    const harness = await startWorker(1);
+    const port = harness.udpPorts[0] as number;
+
+    await execFileAsync('oscsend', [`osc.udp://127.0.0.1:${port}`, '/liblo/test', 'is', '42', 'hi'], {
+      timeout: 5000,
+    });
+    await waitFor(async () => (await getMessages(harness)).length === 1, {
+      timeoutMs: 3000,
+      message: '1 entry',
+    });
+
+    expect((await getMessages(harness))[0]).toMatchObject({
+      kind: 'message',
+      address: '/liblo/test',
+      type_tags: 'is',
+      args: [
+        { type: 'i', value: 42 },
+        { type: 's', value: 'hi' },
+      ],
+    });
+  });
+});
+
+function publishedAddresses(harness: Harness): string[] {
+  const addresses: string[] = [];
+  for (const message of harness.published) {
+    if (message.topic !== 'osc.messages') continue;
+    for (const entry of (message.payload as { messages: CapturedEntry[] }).messages) {
+      if (entry.kind === 'message') addresses.push(entry.address);
+    }
+  }
+  return addresses;
+}
