@@ -15,6 +15,13 @@ export {
   toCapturedEntries,
   toJsonArgs,
 } from './capture/entry';
+export {
+  checkForwardTarget,
+  FORWARD_ERROR_LOG_INTERVAL_MS,
+  type ForwardCounts,
+  type ForwardErrorHandler,
+  UdpForwarder,
+} from './capture/forwarder';
 export { type AddressMatcher, compileAddressPattern, matchAddress } from './capture/glob';
 export { DEFAULT_RING_CAPACITY, RingBuffer } from './capture/ring-buffer';
 export { type DatagramHandler, type PortStatus, UdpPorts } from './capture/udp-ports';

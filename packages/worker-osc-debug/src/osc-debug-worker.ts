@@ -6,6 +6,7 @@ import type dgram from 'node:dgram';
 import { Topics, VjError, Worker, type WorkerOptions } from '@vj/bus';
 import { AddressStats } from './capture/address-stats';
 import { type CapturedEntry, toCapturedEntries } from './capture/entry';
+import { checkForwardTarget, UdpForwarder } from './capture/forwarder';
 import { type AddressMatcher, compileAddressPattern } from './capture/glob';
 import { DEFAULT_RING_CAPACITY, RingBuffer } from './capture/ring-buffer';
 import { UdpPorts } from './capture/udp-ports';
@@ -19,6 +20,8 @@ export interface OscDebugConfig extends Record<string, unknown> {
   ports: number[];
   /** Entries that the capture buffer keeps, 1–100,000. */
   buffer_size: number;
+  /** `host:port` targets (IPv4 address) that every received datagram is re-sent to, unchanged. */
+  forward: string[];
 }
 
 /** Registry name, default ports and default configuration of the OSC debug worker. */
@@ -26,7 +29,7 @@ export const OSC_DEBUG_DEFAULTS = {
   name: 'osc_debugger',
   commandPort: 5041,
   telemetryPort: 5042,
-  config: { host: '127.0.0.1', ports: [9001], buffer_size: DEFAULT_RING_CAPACITY },
+  config: { host: '127.0.0.1', ports: [9001], buffer_size: DEFAULT_RING_CAPACITY, forward: [] },
 } as const;
 
 /** Interval between `osc.messages` batches, in ms. */
@@ -55,6 +58,7 @@ export class OscDebugWorker extends Worker<OscDebugConfig> {
   private filter: AddressMatcher | undefined;
   private passesFilter: (entry: CapturedEntry) => boolean = MATCH_ALL;
   private readonly udp: UdpPorts;
+  private readonly forwarder: UdpForwarder;
   // Port changes run one after another, so two quick set_config calls cannot interleave binds.
   private portChange: Promise<void> = Promise.resolve();
 
@@ -62,6 +66,7 @@ export class OscDebugWorker extends Worker<OscDebugConfig> {
     const config = {
       ...OSC_DEBUG_DEFAULTS.config,
       ports: [...OSC_DEBUG_DEFAULTS.config.ports],
+      forward: [...OSC_DEBUG_DEFAULTS.config.forward],
       ...options.config,
     };
     super({ ...OSC_DEBUG_DEFAULTS, ...options, config });
@@ -70,7 +75,11 @@ export class OscDebugWorker extends Worker<OscDebugConfig> {
       this.capture(datagram, remote, port),
     );
     this.command('get_messages', (payload) => this.getMessages(payload));
-    this.command('get_stats', () => ({ ...this.stats.snapshot(Date.now() / 1000) }));
+    this.forwarder = new UdpForwarder((target, error, errors) =>
+      this.log.warn({ target, error: error.message, forward_errors: errors }, 'osc forward failed'),
+    );
+    this.forwarder.setTargets(this.config.forward);
+    this.command('get_stats', () => this.statsSnapshot());
     this.command('clear', () => this.clear());
     this.command('set_filter', (payload) => this.setFilter(payload));
   }
@@ -83,14 +92,13 @@ export class OscDebugWorker extends Worker<OscDebugConfig> {
   protected override async onStart(): Promise<void> {
     await this.changePorts(() => this.udp.sync(this.config.ports));
     this.every(MESSAGES_INTERVAL_MS, () => this.publishBatch());
-    this.every(STATS_INTERVAL_MS, () =>
-      this.publish(Topics.oscStats, this.stats.snapshot(Date.now() / 1000)),
-    );
+    this.every(STATS_INTERVAL_MS, () => this.publish(Topics.oscStats, this.statsSnapshot()));
   }
 
   protected override async onStop(): Promise<void> {
     await this.portChange;
     this.udp.close();
+    this.forwarder.close();
   }
 
   protected override describeState(): Record<string, unknown> {
@@ -104,6 +112,7 @@ export class OscDebugWorker extends Worker<OscDebugConfig> {
 
   protected override checkConfig(key: string, value: unknown): true | string {
     if (key === 'ports') return checkPorts(value);
+    if (key === 'forward') return this.checkForward(value);
     if (
       key === 'buffer_size' &&
       !(Number.isInteger(value) && (value as number) >= 1 && (value as number) <= MAX_BUFFER_SIZE)
@@ -118,6 +127,10 @@ export class OscDebugWorker extends Worker<OscDebugConfig> {
 
   protected override onConfigChanged(changes: Partial<OscDebugConfig>): void {
     if (changes.buffer_size !== undefined) this.buffer = this.buffer.resized(changes.buffer_size);
+    if (changes.forward !== undefined) {
+      this.forwarder.setTargets(changes.forward);
+      this.log.info({ forward: changes.forward }, 'osc forward targets updated');
+    }
     if (changes.host !== undefined) {
       void this.changePorts(() => this.udp.rebind(this.config.host, this.config.ports));
     } else if (changes.ports !== undefined) {
@@ -151,6 +164,7 @@ export class OscDebugWorker extends Worker<OscDebugConfig> {
       source_port: remote.port,
       local_port: localPort,
     };
+    this.forwarder.forward(datagram);
     this.stats.countPacket();
     const entries = toCapturedEntries(decodePacket(datagram), arrival, () => this.stats.countBundle());
     for (const entry of entries) {
@@ -160,6 +174,40 @@ export class OscDebugWorker extends Worker<OscDebugConfig> {
       this.pending.push(entry);
       this.pendingTotal++;
     }
+  }
+
+  private statsSnapshot(): Record<string, unknown> {
+    return { ...this.stats.snapshot(Date.now() / 1000), ...this.forwarder.counts() };
+  }
+
+  /**
+   * Checks the forward list: each target valid, no duplicates, and none that
+   * is one of this worker's own ports, which would loop every datagram back.
+   */
+  private checkForward(value: unknown): true | string {
+    if (!Array.isArray(value))
+      return `expected a list of "host:port" strings, received ${JSON.stringify(value)}`;
+
+    for (const target of value) {
+      const verdict = checkForwardTarget(target);
+      if (verdict !== true) return verdict;
+      if (this.isOwnPort(target as string)) {
+        return `target ${JSON.stringify(target)} is a port this worker listens on, so every datagram would loop back; forward to another port`;
+      }
+    }
+    if (new Set(value).size !== value.length) {
+      return `expected distinct targets, received ${JSON.stringify(value)}`;
+    }
+    return true;
+  }
+
+  // NOTE: compares with the ports and host in force now, so a set_config that changes ports and forward together is not cross-checked.
+  private isOwnPort(target: string): boolean {
+    const colon = target.lastIndexOf(':');
+    const host = target.slice(0, colon);
+    const port = Number(target.slice(colon + 1));
+    const sameHost = host === this.config.host || this.config.host === '0.0.0.0';
+    return sameHost && this.config.ports.includes(port);
   }
 
   private publishBatch(): void {
@@ -205,6 +253,7 @@ export class OscDebugWorker extends Worker<OscDebugConfig> {
     const cleared = this.buffer.size;
     this.buffer.clear();
     this.stats.clear();
+    this.forwarder.clearCounts();
     this.pending.clear();
     this.pendingTotal = 0;
     this.log.info({ cleared }, 'capture cleared');

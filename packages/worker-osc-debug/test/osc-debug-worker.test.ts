@@ -20,6 +20,7 @@ interface Harness {
 }
 
 const harnesses: Harness[] = [];
+const receivers: dgram.Socket[] = [];
 const sender = dgram.createSocket('udp4');
 
 beforeAll(async () => {
@@ -32,6 +33,7 @@ afterAll(() => {
 });
 
 afterEach(async () => {
+  for (const receiver of receivers.splice(0)) receiver.close();
   for (const harness of harnesses.splice(0)) {
     await harness.bus.close();
     await harness.worker.stop();
@@ -40,7 +42,7 @@ afterEach(async () => {
 });
 
 // Starts a worker in this process on fresh bus ports and `udpCount` fresh UDP ports, unless `udpPorts` is given.
-async function startWorker(udpCount: number, udpPorts?: number[]): Promise<Harness> {
+async function startWorker(udpCount: number, udpPorts?: number[], forward: string[] = []): Promise<Harness> {
   const vjHome = await makeTempDir('vj-osc-debug');
   const [commandPort, telemetryPort, ...fresh] = (await allocatePorts(2 + udpCount)) as number[];
   const ports = udpPorts ?? fresh;
@@ -51,7 +53,7 @@ async function startWorker(udpCount: number, udpPorts?: number[]): Promise<Harne
     vjHome,
     manageProcess: false,
     logDestination: logs,
-    config: { host: '127.0.0.1', ports, buffer_size: 500 },
+    config: { host: '127.0.0.1', ports, buffer_size: 500, forward },
   });
   await worker.start();
 
@@ -69,6 +71,18 @@ async function startWorker(udpCount: number, udpPorts?: number[]): Promise<Harne
   const harness = { worker, bus, udpPorts: ports, logs, published };
   harnesses.push(harness);
   return harness;
+}
+
+// Binds a udp4 socket on a fresh loopback port that collects every datagram it receives.
+async function bindReceiver(): Promise<{ socket: dgram.Socket; target: string; received: Buffer[] }> {
+  const [port] = (await allocatePorts(1)) as [number];
+  const socket = dgram.createSocket('udp4');
+  const received: Buffer[] = [];
+  socket.on('message', (datagram) => received.push(datagram));
+  socket.bind(port, '127.0.0.1');
+  await once(socket, 'listening');
+  receivers.push(socket);
+  return { socket, target: `127.0.0.1:${port}`, received };
 }
 
 function send(port: number, datagram: Buffer): Promise<void> {
@@ -240,6 +254,8 @@ describe('OscDebugWorker', () => {
       bundles: 0,
       malformed: 0,
       addresses: {},
+      forwarded: {},
+      forward_errors: {},
     });
   });
 
@@ -289,6 +305,92 @@ describe('OscDebugWorker', () => {
     } finally {
       holder.close();
     }
+  });
+
+  test('forward re-sends every datagram byte for byte', async () => {
+    const first = await bindReceiver();
+    const second = await bindReceiver();
+    const harness = await startWorker(1, undefined, [first.target, second.target]);
+    const port = harness.udpPorts[0] as number;
+    await harness.bus.request('osc_debugger', 'set_filter', { pattern: '/only/this' });
+    const datagrams = [
+      encodeMessage('/layer/1/opacity', [{ type: 'f', value: 0.5 }]),
+      encodeBundle(OSC_TIME_TAG_IMMEDIATELY, [encodeMessage('/audio/beat', [{ type: 'i', value: 1 }])]),
+      Buffer.from([0x2f, 0x61, 0x00]),
+    ];
+
+    for (const datagram of datagrams) await send(port, datagram);
+    await waitFor(() => first.received.length === 3 && second.received.length === 3, {
+      timeoutMs: 3000,
+      message: '3 datagrams at each target',
+    });
+
+    for (const receiver of [first, second]) {
+      expect(receiver.received.map((datagram) => datagram.toString('hex'))).toEqual(
+        datagrams.map((datagram) => datagram.toString('hex')),
+      );
+    }
+    const stats = (await getStats(harness)) as StatsSnapshot & Record<string, unknown>;
+    expect(stats.forwarded).toEqual({ [first.target]: 3, [second.target]: 3 });
+    expect(stats.forward_errors).toEqual({ [first.target]: 0, [second.target]: 0 });
+  });
+
+  test('set_config adds and removes a forward target live', async () => {
+    const initial = await bindReceiver();
+    const added = await bindReceiver();
+    const harness = await startWorker(1, undefined, [initial.target]);
+    const port = harness.udpPorts[0] as number;
+    await send(port, encodeMessage('/one', []));
+    await waitFor(() => initial.received.length === 1, { timeoutMs: 3000, message: '1 datagram' });
+
+    await harness.bus.request('osc_debugger', 'set_config', { forward: [added.target] });
+    await send(port, encodeMessage('/two', []));
+    await waitFor(() => added.received.length === 1, { timeoutMs: 3000, message: '1 datagram' });
+    await harness.bus.request('osc_debugger', 'set_config', { forward: [] });
+    await send(port, encodeMessage('/three', []));
+    await waitFor(async () => (await getStats(harness)).packets === 3, {
+      timeoutMs: 3000,
+      message: '3 packets',
+    });
+    // Time for a wrongly forwarded /three to arrive.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    expect(initial.received).toHaveLength(1);
+    expect(added.received).toHaveLength(1);
+    expect(added.received[0]).toEqual(encodeMessage('/two', []));
+    const stats = (await getStats(harness)) as StatsSnapshot & Record<string, unknown>;
+    expect(stats.forwarded).toEqual({});
+  });
+
+  test.each([
+    ['127.0.0.1', 'host:port'],
+    ['127.0.0.1:0', 'port from 1 to 65535'],
+    ['127.0.0.1:70000', 'port from 1 to 65535'],
+    ['localhost:9100', 'IPv4 address'],
+    [42, 'host:port'],
+  ])('set_config rejects forward target %p', async (target, reason) => {
+    const harness = await startWorker(1);
+
+    const error = (await harness.bus
+      .request('osc_debugger', 'set_config', { forward: [target] })
+      .catch((caught: unknown) => caught)) as VjError;
+
+    expect(error.code).toBe('VJ_BUS_COMMAND_FAILED');
+    expect(error.message).toContain(JSON.stringify(target));
+    expect(error.message).toContain(reason);
+  });
+
+  test('set_config rejects forwarding to its own port', async () => {
+    const harness = await startWorker(1);
+    const target = `127.0.0.1:${harness.udpPorts[0]}`;
+
+    const error = (await harness.bus
+      .request('osc_debugger', 'set_config', { forward: [target] })
+      .catch((caught: unknown) => caught)) as VjError;
+
+    expect(error.code).toBe('VJ_BUS_COMMAND_FAILED');
+    expect(error.message).toContain(`"${target}"`);
+    expect(error.message).toContain('loop');
   });
 
   testWithLiblo('message sent by liblo oscsend appears in get_messages', async () => {
