@@ -2,7 +2,7 @@
  * Cost of running TypeScript through tsx at each start. The bench times the
  * example worker from spawn to its first healthy health_check response,
  * started with `node --import tsx src/main.ts` (as the ecosystem runs it under
- * pm2) and from one bundled CommonJS file (lib/bundle.ts).
+ * pm2) and from the bundle that defineEcosystem builds (lib/bundle.ts).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';

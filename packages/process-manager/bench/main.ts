@@ -8,7 +8,6 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { makeTempDir, removeDir } from '@vj/test-support';
 import { measureColdStarts } from './cold-start';
 import { bundleExampleWorker, type WorkerBundle } from './lib/bundle';
 import { describeMachine, readSourceRevision } from './lib/machine';
@@ -82,10 +81,9 @@ async function main(): Promise<void> {
   const date = new Date().toISOString();
   const startedAtMs = performance.now();
   const needsBundle = phases.has('recovery-built') || phases.has('cold-start');
-  const bundleFolder = needsBundle ? await makeTempDir('vj-pm-bench-bundle-') : undefined;
   let result: BenchResult;
   try {
-    const bundle = bundleFolder === undefined ? undefined : await bundleExampleWorker(bundleFolder);
+    const bundle = needsBundle ? bundleExampleWorker() : undefined;
     const recovery = phases.has('recovery')
       ? await runRecovery(settings, undefined, abort.signal)
       : undefined;
@@ -124,7 +122,6 @@ async function main(): Promise<void> {
       goal: checkGoal(recovery, recoveryBuilt, coldStart),
     };
   } finally {
-    if (bundleFolder !== undefined) await removeDir(bundleFolder);
   }
   console.log(formatReport(result));
   if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify(result, null, 2)}\n`);

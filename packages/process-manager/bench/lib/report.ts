@@ -24,7 +24,7 @@ export function formatReport(result: BenchResult): string {
       `Start of example_worker outside pm2, spawn to first healthy health_check, ${samplesMs.tsx.length} starts each after one warm-up, ms`,
       row('', ['p50', 'p90', 'max']),
       summaryRow('node --import tsx src/main.ts', summary.tsx),
-      summaryRow('node example-worker.cjs (the esbuild bundle)', summary.built),
+      summaryRow('node dist/bundle/main.cjs (the esbuild bundle)', summary.built),
       `  tsx costs ${formatMs(summary.tsx.p50Ms - summary.built.p50Ms)} ms per start at p50`,
       formatCpu(result.coldStart.cpu),
     );
