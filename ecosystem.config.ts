@@ -1,7 +1,7 @@
 /**
  * pm2 apps of the vj system, one per worker. `pnpm start` runs
  * `pm2 start ecosystem.config.ts`; the project's pm2 reads TypeScript through
- * patches/pm2@7.0.4.patch (docs/operations.md says what a global pm2 needs).
+ * patches/pm2@7.0.4.patch (docs/operations.md explains what a global pm2 needs).
  * pm2 keeps the process manager alive, and the process manager restarts the
  * other workers with its own policy. Ports are the defaults of
  * docs/protocol.md; change them here.

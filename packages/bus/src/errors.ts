@@ -16,7 +16,7 @@ export const BusErrorCodes = {
   VJ_BUS_HANDLER_FAILED: 'VJ_BUS_HANDLER_FAILED',
   /** No response arrived within the request timeout. */
   VJ_BUS_REQUEST_TIMEOUT: 'VJ_BUS_REQUEST_TIMEOUT',
-  /** A worker answered with status "error". */
+  /** A worker replied with status "error". */
   VJ_BUS_COMMAND_FAILED: 'VJ_BUS_COMMAND_FAILED',
   /** A port to bind is already used by another process. */
   VJ_BUS_PORT_IN_USE: 'VJ_BUS_PORT_IN_USE',

@@ -2,9 +2,9 @@
  * Typed helpers for ecosystem.config.ts: one pm2 app per worker. Loading the
  * file builds each worker's bundle, so every `pm2 start ecosystem.config.ts`
  * runs current code and there is no build step to forget. Apps run from
- * source go through `node --import tsx`, not tsx's own CLI: the CLI puts a
- * second process in front of the worker, and after a `kill -9` of the pid that
- * pm2 manages the worker survives as an orphan (seen with pm2 7.0.4 and tsx 4.23).
+ * source go through `node --import tsx`, not tsx's own CLI. The CLI puts a
+ * second process in front of the worker, so after a `kill -9` of the pid that
+ * pm2 manages, the worker survives as an orphan (seen with pm2 7.0.4 and tsx 4.23).
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -27,17 +27,18 @@ export interface WorkerAppOptions {
   /** Time pm2 waits after SIGINT before SIGKILL when stopping, in ms (default 3000). */
   killTimeoutMs?: number;
   /**
-   * Who restarts the worker when it exits unasked: the process manager's restart
-   * policy (default, with pm2's autorestart off) or pm2 itself, which is how the
-   * process manager is kept alive.
+   * Restarter of the worker when it exits unasked: the process manager with its
+   * restart policy (default, with pm2's autorestart off), or pm2 itself. pm2 is
+   * what keeps the process manager alive.
    */
   restartedBy?: 'process_manager' | 'pm2';
   /** Restart policy of this worker when the process manager restarts it; passed as VJ_RESTART_POLICY. */
   restartPolicy?: RestartPolicyOptions;
   /**
-   * `bundle` (default for workers the process manager restarts) runs JavaScript that
-   * defineEcosystem builds with esbuild; `source` (default for apps pm2 restarts, such as the
-   * process manager, which loads the TypeScript ecosystem file) runs `node --import tsx src/main.ts`.
+   * Form the worker runs in. `bundle`, the default for workers the process manager
+   * restarts, runs JavaScript that defineEcosystem builds with esbuild. `source`, the
+   * default for apps pm2 restarts, runs `node --import tsx src/main.ts`, because the
+   * process manager loads the TypeScript ecosystem file.
    */
   runFrom?: 'bundle' | 'source';
 }

@@ -4,10 +4,10 @@
  * as a bus event.
  *
  * Supervised apps run with pm2's autorestart off and this class restarts
- * them. pm2 7's own policy does not fit: its exponential backoff has no
- * jitter and a fixed 15 s cap, and its max_restarts counts only restarts that
- * come sooner than min_uptime after start, so a worker that crashes after a
- * few seconds is restarted forever. Restarting here also lets each event
+ * them, because pm2 7's own policy does not fit. Its exponential backoff has
+ * no jitter and a fixed 15 s cap. Its max_restarts counts only restarts that
+ * come sooner than min_uptime after start, so pm2 restarts a worker that
+ * crashes after a few seconds forever. Restarting here also lets each event
  * report the delay actually used.
  */
 import type { EventName, Registry, RegistryEntry } from '@vj/bus';
@@ -138,7 +138,7 @@ export class Supervisor {
   /**
    * Rebuilds the view from pm2 and the registry, then follows pm2's events.
    * Running workers are left alone. A stopped worker whose registry entry
-   * still names a dead pid crashed while nobody watched, and is restarted.
+   * still names a dead pid crashed while no process manager was running, and is restarted.
    */
   async start(): Promise<void> {
     this.options.pm2.on('process', this.onProcessEvent);

@@ -1,5 +1,5 @@
 /**
- * ExampleWorker: publishes a counter on `example.tick` and answers a `reset`
+ * ExampleWorker: publishes a counter on `example.tick` and handles a `reset`
  * command. Copy this package to start a new worker.
  */
 import { type ExampleTick, Topics, VjError, Worker, type WorkerOptions } from '@vj/bus';

@@ -28,7 +28,7 @@ export type Decoded<T> = { ok: true; value: T } | { ok: false; error: VjError };
 export interface SchemaIssue {
   /** JSON pointer of the offending value, `/` for the root. */
   path: string;
-  /** What the schema expected there. */
+  /** Expectation of the schema at that path. */
   message: string;
   /** The value found, cut to a short preview when it is long. */
   received: unknown;

@@ -76,7 +76,7 @@ export const WorkerStatus = Type.Union([
 ]);
 export type WorkerStatus = Static<typeof WorkerStatus>;
 
-/** The result of `get_state` on any worker; `state` holds what the worker adds. */
+/** The result of `get_state` on any worker; `state` contains what the worker adds. */
 export const WorkerState = Type.Object({
   name: Type.String({ minLength: 1 }),
   pid: Type.Integer({ minimum: 1 }),

@@ -52,7 +52,7 @@ export class CommandClient {
    * Sends a command and resolves with the worker's `result`.
    *
    * @throws VjError VJ_BUS_REQUEST_TIMEOUT when no response arrives in time.
-   * @throws VjError VJ_BUS_COMMAND_FAILED when the worker answers with an error; `fields.remoteCode` has its code.
+   * @throws VjError VJ_BUS_COMMAND_FAILED when the worker replies with status error; `fields.remoteCode` has its code.
    * @throws VjError VJ_BUS_CLOSED after close().
    */
   async request(
@@ -178,7 +178,7 @@ export class CommandClient {
   }
 }
 
-/** A response made by the client itself, for a timeout or an unreadable reply. */
+/** Builds a response on the client's side, for a timeout or an unreadable reply. */
 function localResponse(id: string, status: 'error' | 'timeout', error: string): Response {
   return { type: 'response', id, timestamp: nowSeconds(), source: null, status, result: null, error };
 }

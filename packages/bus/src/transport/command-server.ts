@@ -1,6 +1,6 @@
 /**
  * Command server: a ZeroMQ Reply socket that decodes each command, runs its
- * handler and always answers, whatever the frame contained.
+ * handler and always replies, whatever the frame contained.
  */
 import { EventEmitter } from 'node:events';
 import { Reply } from 'zeromq';
@@ -10,7 +10,7 @@ import { decodeCommand, encodeMessage } from '../schemas/codec';
 import type { Command, Response } from '../schemas/envelope';
 import { bindSocket } from './endpoint';
 
-/** What a handler returns becomes the response's `result`; undefined becomes null. */
+/** Return value of a handler, sent as the response's `result`; undefined is sent as null. */
 export type CommandResult = Record<string, unknown> | null | undefined;
 
 /** A command handler; it may throw or reject, and the client gets the error text. */
@@ -34,7 +34,7 @@ export interface CommandServerEvents {
   rejected: [error: VjError];
   /** A handler threw, rejected or timed out; an error response was sent. */
   failed: [command: Command, error: VjError];
-  /** A command was answered with status ok. */
+  /** A command got a response with status ok. */
   handled: [command: Command, durationMs: number];
 }
 
@@ -95,7 +95,7 @@ export class CommandServer extends EventEmitter<CommandServerEvents> {
     return [...this.handlers.keys()].sort();
   }
 
-  /** Stops serving and closes the socket; a pending request gets no answer. */
+  /** Stops serving and closes the socket; a pending request gets no response. */
   close(): void {
     if (this.closed) return;
     this.closed = true;

@@ -21,7 +21,7 @@ export function tcpEndpoint(host: string, port: number): string {
 /**
  * Binds `socket` to `endpoint`, turning zeromq's errno errors into VjErrors.
  *
- * @throws VjError VJ_BUS_PORT_IN_USE when another process holds the address.
+ * @throws VjError VJ_BUS_PORT_IN_USE when another process has bound the address.
  * @throws VjError VJ_BUS_BIND_FAILED for any other bind failure.
  */
 export async function bindSocket(socket: Socket, endpoint: string, role: string): Promise<void> {

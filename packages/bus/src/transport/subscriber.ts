@@ -64,7 +64,7 @@ export class TelemetrySubscriber extends EventEmitter<TelemetrySubscriberEvents>
     this.endpoints.add(endpoint);
     this.socket.connect(endpoint);
     // The receive loop starts after the first connect: with zeromq.js 6.8, a receive pending
-    // before an inproc connect never sees that connection's messages.
+    // before an inproc connect never receives that connection's messages.
     if (!this.receiving) {
       this.receiving = true;
       void this.receiveLoop();

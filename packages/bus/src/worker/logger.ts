@@ -25,7 +25,7 @@ const LEVEL_NAMES: Readonly<Record<number, LogLevel>> = {
 const RESERVED_KEYS = new Set(['level', 'time', 'pid', 'hostname', 'msg', 'worker']);
 
 /**
- * A pino logger for worker `name`, plus the switch that connects it to the bus.
+ * Creates a pino logger for worker `name`, plus the switch that connects it to the bus.
  *
  * @example
  * const { log, attach } = createWorkerLogger('example_worker', 'info');

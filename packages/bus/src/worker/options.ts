@@ -27,7 +27,7 @@ export interface WorkerOptions<Config extends Record<string, unknown> = Record<s
   metadata?: Record<string, unknown>;
   /** Install SIGTERM/SIGINT handlers and exit the process on shutdown (default true; tests turn it off). */
   manageProcess?: boolean;
-  /** Where log lines go besides the bus (default stdout). */
+  /** Destination of log lines besides the bus (default stdout). */
   logDestination?: NodeJS.WritableStream;
 }
 

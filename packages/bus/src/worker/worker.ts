@@ -265,7 +265,7 @@ export class Worker<Config extends Record<string, unknown> = Record<string, unkn
   /** Called after set_config changed the configuration. */
   protected onConfigChanged(_changes: Partial<Config>): void {}
 
-  /** Rewrites a port-in-use error to name the variable to change and, when the registry knows it, the holder. */
+  /** Rewrites a port-in-use error to name the variable to change and, when the registry names it, the holder. */
   private async explainBindError(error: unknown): Promise<unknown> {
     if (!isVjError(error, 'VJ_BUS_PORT_IN_USE')) return error;
 
@@ -347,7 +347,7 @@ export class Worker<Config extends Record<string, unknown> = Record<string, unkn
         this.log.error({ command: command.command, id: command.id, err: error }, 'command failed');
         return;
       }
-      // A coded error is the caller's mistake or an expected state; its stack says nothing.
+      // A coded error is the caller's mistake or an expected state; its stack adds nothing.
       this.log.warn(
         { command: command.command, id: command.id, code: error.code, error: error.message },
         'command failed',
@@ -417,7 +417,7 @@ export class Worker<Config extends Record<string, unknown> = Record<string, unkn
   private installProcessHandlers(): void {
     if (this.signalsInstalled) return;
     this.signalsInstalled = true;
-    // `on`, not `once`: proper-lockfile's signal-exit re-raises the signal when it sees itself as the
+    // `on`, not `once`: proper-lockfile's signal-exit re-raises the signal when it counts itself as the
     // only listener, which it would as soon as a `once` wrapper removed itself.
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       process.on(signal, () => void this.shutdown(signal));

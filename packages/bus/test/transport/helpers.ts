@@ -9,7 +9,7 @@ export const PROTOCOLS = ['tcp', 'ipc', 'inproc'] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
 
 /**
- * An endpoint to bind for `protocol`. TCP uses ZeroMQ's wildcard port on
+ * Returns an endpoint to bind for `protocol`. TCP uses ZeroMQ's wildcard port on
  * loopback, so the OS picks a free port; read the bound one from `.endpoint`.
  */
 export function endpointFor(protocol: Protocol): string {

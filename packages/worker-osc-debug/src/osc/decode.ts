@@ -21,8 +21,8 @@ const BUNDLE_HEADER = Buffer.from('#bundle\0', 'latin1');
  * Decodes one OSC 1.0/1.1 packet (a message or a bundle, as one UDP datagram
  * carries it). Does not throw for bad input, which the fuzz tests check: a
  * packet that is not valid OSC comes back as `{ kind: 'malformed', reason, offset, hex }`, so a capture
- * tool can show it. A message without a type tag string, which OSC 1.0 asks
- * receivers to tolerate, decodes with no arguments and `typeTags: ''`.
+ * tool can show it. A message without a type tag string, which OSC 1.0 recommends
+ * that receivers accept, decodes with no arguments and `typeTags: ''`.
  * Blob values are copies, so they stay valid when `buffer` is reused.
  *
  * @example
