@@ -2,8 +2,10 @@
 # Installs the system tools that the vj tests drive, with apt-get on Debian or
 # Ubuntu: OSC peers (liblo-tools), a private D-Bus session bus with an MPRIS
 # player (dbus-daemon, mpv, mpv-mpris, playerctl), tmux, audio tools (sox,
-# ffmpeg, libasound2), network namespaces (iproute2, util-linux) and pyzmq
-# (python3-zmq) for a Python client of the bus.
+# ffmpeg, libasound2), a PulseAudio null sink that paces ALSA capture in real
+# time (pulseaudio, pulseaudio-utils, libasound2-plugins), network namespaces
+# (iproute2, util-linux), pyzmq (python3-zmq) for a Python client of the bus
+# and pyliblo (python3-liblo) for OSC blobs and bundles.
 #
 # Run it as root. When every tool is already present it exits at once without
 # calling apt-get, so running it before each test run costs nothing.
@@ -12,14 +14,15 @@
 set -euo pipefail
 
 # Executables that the tests look up on PATH.
-TOOLS=(oscsend oscdump dbus-daemon mpv playerctl tmux sox ffmpeg ip unshare)
+TOOLS=(oscsend oscdump oscsendfile dbus-daemon mpv playerctl tmux sox ffmpeg ip unshare pulseaudio pactl)
 
 # Debian packages to install. "a|b" installs the first name that apt-cache
 # finds, because Debian 12 calls them dbus-daemon and libasound2, while older releases
 # ship dbus-daemon inside dbus and Debian 13 and Ubuntu 24.04 renamed libasound2
 # to libasound2t64.
 PACKAGES=(liblo-tools 'dbus-daemon|dbus' mpv mpv-mpris playerctl tmux sox
-  'libasound2|libasound2t64' ffmpeg iproute2 util-linux python3-zmq)
+  'libasound2|libasound2t64' ffmpeg iproute2 util-linux python3-zmq python3-liblo
+  pulseaudio pulseaudio-utils libasound2-plugins)
 
 # The mpv-mpris package installs this plugin, which mpv loads by itself.
 MPRIS_PLUGIN=/etc/mpv/scripts/mpris.so
@@ -40,8 +43,14 @@ list_missing() {
 
   [ -e "$MPRIS_PLUGIN" ] || echo "$MPRIS_PLUGIN"
 
-  # pyzmq for Debian's own Python, which drives the Python client in the bus tests.
+  # pyzmq and pyliblo for Debian's own Python, which drives the Python client
+  # in the bus tests and sends OSC blobs and bundles in the OSC tests.
   /usr/bin/python3 -c 'import zmq' >/dev/null 2>&1 || echo python3-zmq
+  /usr/bin/python3 -c 'import liblo' >/dev/null 2>&1 || echo python3-liblo
+
+  # ALSA's PulseAudio plugin, which the paced capture device of the audio tests uses.
+  [ -n "$(find /usr/lib -name 'libasound_module_pcm_pulse.so' -print -quit 2>/dev/null)" ] ||
+    echo libasound_module_pcm_pulse.so
 }
 
 # Prints the first of the "|"-separated package names that apt-cache finds.

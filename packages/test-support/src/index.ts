@@ -1,3 +1,4 @@
+export { devAudioDir } from './audio-data';
 export { allocatePort, allocatePorts } from './ports';
 export { makeTempDir, removeDir } from './temp';
 export { requirePythonModule, requireTool, testPython } from './tools';

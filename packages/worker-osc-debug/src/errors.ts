@@ -17,6 +17,8 @@ export const OscErrorCodes = {
   VJ_OSC_PORT_IN_USE: 'VJ_OSC_PORT_IN_USE',
   /** A UDP port could not be bound for a reason other than being in use, such as a host address that this machine does not have. */
   VJ_OSC_BIND_FAILED: 'VJ_OSC_BIND_FAILED',
+  /** An environment variable read by src/main.ts (VJ_OSC_HOST, VJ_OSC_PORTS or VJ_OSC_FORWARD) has a value of the wrong form. */
+  VJ_OSC_INVALID_ENV: 'VJ_OSC_INVALID_ENV',
 } as const;
 
 export type OscErrorCode = keyof typeof OscErrorCodes;

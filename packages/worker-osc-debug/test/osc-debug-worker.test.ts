@@ -3,10 +3,24 @@ import dgram from 'node:dgram';
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
-import { BusClient, type PublishedMessage, type VjError } from '@vj/bus';
+import {
+  BusClient,
+  OscMessagesValidator,
+  OscStatsValidator,
+  type PublishedMessage,
+  type VjError,
+} from '@vj/bus';
 import { allocatePorts, makeTempDir, removeDir, requireTool, waitFor } from '@vj/test-support';
 import type { CapturedEntry, CapturedMalformed, PortStatus, StatsSnapshot } from '../src';
-import { encodeBundle, encodeMessage, OSC_TIME_TAG_IMMEDIATELY, OscDebugWorker } from '../src';
+import {
+  encodeBundle,
+  encodeMessage,
+  FORWARD_ERROR_LOG_INTERVAL_MS,
+  MAX_BATCH_ENTRIES,
+  OSC_TIME_TAG_IMMEDIATELY,
+  OscDebugWorker,
+  timeTagFromUnixSeconds,
+} from '../src';
 
 const execFileAsync = promisify(execFile);
 const testWithLiblo = requireTool('oscsend', 'liblo-tools') ? test : test.skip;
@@ -393,6 +407,166 @@ describe('OscDebugWorker', () => {
     expect(error.message).toContain('loop');
   });
 
+  test('osc.messages caps a filtered batch at 100', async () => {
+    const harness = await startWorker(1);
+    const port = harness.udpPorts[0] as number;
+    await subscribeToOsc(harness);
+    await harness.bus.request('osc_debugger', 'set_filter', { pattern: '/cap/keep' });
+    // One datagram, so all 300 messages arrive within one batch interval: 250 match the filter.
+    const addresses = Array.from({ length: 300 }, (_, index) =>
+      index % 6 === 5 ? '/cap/skip' : '/cap/keep',
+    );
+    const bundle = encodeBundle(
+      OSC_TIME_TAG_IMMEDIATELY,
+      addresses.map((address, index) => encodeMessage(address, [{ type: 'i', value: index }])),
+    );
+
+    await send(port, bundle);
+    await waitFor(async () => (await getStats(harness)).messages === 300, {
+      timeoutMs: 5000,
+      message: '300 messages',
+    });
+    await waitFor(() => batches(harness).length === 1, {
+      timeoutMs: 5000,
+      message: 'one osc.messages batch',
+    });
+    // Three more batch intervals, so a wrongly published second batch would have arrived by now.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    const published = batches(harness);
+    expect(published).toHaveLength(1);
+    const [batch] = published as [Batch];
+    const matchingIndexes = addresses.flatMap((address, index) => (address === '/cap/keep' ? [index] : []));
+    expect(batch.messages).toHaveLength(MAX_BATCH_ENTRIES);
+    expect(batch.messages.map(argumentValue)).toEqual(matchingIndexes.slice(-MAX_BATCH_ENTRIES).reverse());
+    expect(batch.dropped).toBe(matchingIndexes.length - MAX_BATCH_ENTRIES);
+    const stats = await getStats(harness);
+    expect(stats.addresses['/cap/keep']?.count).toBe(250);
+    expect(stats.addresses['/cap/skip']?.count).toBe(50);
+    expect(await getMessages(harness, { limit: 500 })).toHaveLength(300);
+  });
+
+  test('osc.messages dropped count covers one interval', async () => {
+    const harness = await startWorker(1);
+    const port = harness.udpPorts[0] as number;
+    await subscribeToOsc(harness);
+    const bundleOf = (first: number, count: number) =>
+      encodeBundle(
+        OSC_TIME_TAG_IMMEDIATELY,
+        Array.from({ length: count }, (_, offset) =>
+          encodeMessage('/n', [{ type: 'i', value: first + offset }]),
+        ),
+      );
+
+    await send(port, bundleOf(0, 150));
+    await waitFor(() => batches(harness).length === 1, { timeoutMs: 5000, message: 'first batch' });
+    await send(port, bundleOf(150, 30));
+    await waitFor(() => batches(harness).length === 2, { timeoutMs: 5000, message: 'second batch' });
+
+    const [first, second] = batches(harness) as [Batch, Batch];
+    expect(first.dropped).toBe(50);
+    expect(first.messages.map(argumentValue)).toEqual(range(50, 150).reverse());
+    expect(second.dropped).toBe(0);
+    expect(second.messages.map(argumentValue)).toEqual(range(150, 180).reverse());
+  });
+
+  test('published payloads pass the bus schemas', async () => {
+    const harness = await startWorker(1);
+    const port = harness.udpPorts[0] as number;
+    await subscribeToOsc(harness);
+    const nowS = Date.now() / 1000;
+    const datagrams = [
+      encodeMessage('/types/all', [
+        { type: 'i', value: -7 },
+        { type: 'f', value: Number.NaN },
+        { type: 'd', value: Number.NEGATIVE_INFINITY },
+        { type: 's', value: 'grüße' },
+        { type: 'S', value: 'sym' },
+        { type: 'b', value: Uint8Array.from([0, 255]) },
+        { type: 'h', value: -(2n ** 63n) },
+        { type: 't', value: timeTagFromUnixSeconds(nowS) },
+        { type: 'c', value: 'A' },
+        { type: 'r', value: { red: 1, green: 2, blue: 3, alpha: 4 } },
+        { type: 'm', value: { port: 0, status: 0x90, data1: 64, data2: 127 } },
+        { type: 'T', value: true },
+        { type: 'F', value: false },
+        { type: 'N', value: null },
+        { type: 'I', value: Number.POSITIVE_INFINITY },
+        {
+          type: 'array',
+          value: [
+            { type: 'i', value: 1 },
+            { type: 'array', value: [] },
+          ],
+        },
+      ]),
+      encodeBundle(timeTagFromUnixSeconds(nowS + 1), [
+        encodeMessage('/bundle/outer', []),
+        encodeBundle(OSC_TIME_TAG_IMMEDIATELY, [encodeMessage('/bundle/inner', [{ type: 'i', value: 1 }])]),
+      ]),
+      Buffer.from([0x2f, 0x61, 0x00]),
+    ];
+
+    for (const datagram of datagrams) await send(port, datagram);
+    await waitFor(() => batches(harness).reduce((total, batch) => total + batch.messages.length, 0) === 4, {
+      timeoutMs: 5000,
+      message: '4 published entries',
+    });
+    await waitFor(() => statsMessages(harness).some((stats) => stats.packets === 3), {
+      timeoutMs: 5000,
+      message: 'an osc.stats message that counts 3 packets',
+    });
+
+    for (const batch of batches(harness)) {
+      expect(schemaErrors(OscMessagesValidator, batch)).toEqual([]);
+    }
+    for (const stats of statsMessages(harness)) {
+      expect(schemaErrors(OscStatsValidator, stats)).toEqual([]);
+    }
+    expect(schemaErrors(OscStatsValidator, await getStats(harness))).toEqual([]);
+    const kinds = batches(harness).flatMap((batch) => batch.messages.map((entry) => entry.kind));
+    expect(kinds.sort()).toEqual(['malformed', 'message', 'message', 'message']);
+  });
+
+  test('forward send error is counted and logged once', async () => {
+    const working = await bindReceiver();
+    const [unusedPort] = (await allocatePorts(1)) as [number];
+    // 127.255.255.255 is the broadcast address of the loopback network, and a socket
+    // without SO_BROADCAST may not send there, so every send fails with EACCES.
+    const failing = `127.255.255.255:${unusedPort}`;
+    const harness = await startWorker(1, undefined, [failing, working.target]);
+    const port = harness.udpPorts[0] as number;
+
+    for (let index = 0; index < 3; index++)
+      await send(port, encodeMessage('/f', [{ type: 'i', value: index }]));
+    await waitFor(() => working.received.length === 3, { timeoutMs: 5000, message: '3 forwarded datagrams' });
+    await waitFor(
+      async () => ((await getStats(harness)) as unknown as ForwardStats).forward_errors[failing] === 3,
+      { timeoutMs: 5000, message: '3 forward errors' },
+    );
+    await send(port, encodeMessage('/after', []));
+    await waitFor(async () => (await getMessages(harness)).length === 4, {
+      timeoutMs: 5000,
+      message: '4 entries',
+    });
+
+    const stats = (await getStats(harness)) as unknown as ForwardStats;
+    expect(stats.forwarded).toEqual({ [failing]: 0, [working.target]: 4 });
+    expect(stats.forward_errors).toEqual({ [failing]: 4, [working.target]: 0 });
+    expect((await getMessages(harness)).map((entry) => entry.kind === 'message' && entry.address)).toEqual([
+      '/after',
+      '/f',
+      '/f',
+      '/f',
+    ]);
+    // All four failures fall within one FORWARD_ERROR_LOG_INTERVAL_MS, so one warning is logged.
+    expect(FORWARD_ERROR_LOG_INTERVAL_MS).toBe(10_000);
+    const warnings = logLines(harness).filter((line) => line.msg === 'osc forward failed');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ level: 40, target: failing, forward_errors: 1 });
+    expect(warnings[0]?.error).toContain('EACCES');
+  });
+
   testWithLiblo('message sent by liblo oscsend appears in get_messages', async () => {
     const harness = await startWorker(1);
     const port = harness.udpPorts[0] as number;
@@ -426,4 +600,53 @@ function publishedAddresses(harness: Harness): string[] {
     }
   }
   return addresses;
+}
+
+interface Batch {
+  messages: CapturedEntry[];
+  dropped: number;
+}
+
+interface ForwardStats {
+  forwarded: Record<string, number>;
+  forward_errors: Record<string, number>;
+}
+
+// Subscribes to `osc.` and waits for one osc.stats message, since a SUB socket connects
+// asynchronously and would miss batches published before it is connected.
+async function subscribeToOsc(harness: Harness): Promise<void> {
+  harness.bus.subscribe('osc.');
+  await waitFor(() => harness.published.some((message) => message.topic === 'osc.stats'), {
+    timeoutMs: 5000,
+    message: 'an osc.stats message',
+  });
+}
+
+function batches(harness: Harness): Batch[] {
+  return harness.published
+    .filter((message) => message.topic === 'osc.messages')
+    .map((message) => message.payload as Batch);
+}
+
+function statsMessages(harness: Harness): StatsSnapshot[] {
+  return harness.published
+    .filter((message) => message.topic === 'osc.stats')
+    .map((message) => message.payload as StatsSnapshot);
+}
+
+// The value of an entry's first argument, which the tests above set to the message's index.
+function argumentValue(entry: CapturedEntry): unknown {
+  return entry.kind === 'message' ? entry.args[0]?.value : undefined;
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from }, (_, offset) => from + offset);
+}
+
+// Lists a compiled TypeBox validator's errors for `payload` as "path: message" lines.
+function schemaErrors(
+  validator: { Errors(value: unknown): Iterable<{ path: string; message: string }> },
+  payload: unknown,
+): string[] {
+  return [...validator.Errors(payload)].map((error) => `${error.path}: ${error.message}`);
 }

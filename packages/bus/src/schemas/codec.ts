@@ -18,7 +18,14 @@ import {
   type Telemetry,
   TelemetryValidator,
 } from './envelope';
-import { AudioFeaturesValidator, ExampleTickValidator, LogRecordValidator } from './payloads';
+import { OscMessagesValidator, OscStatsValidator } from './osc-payloads';
+import {
+  AudioBeatValidator,
+  AudioFeaturesValidator,
+  AudioStatsValidator,
+  ExampleTickValidator,
+  LogRecordValidator,
+} from './payloads';
 import { LogLevels, Topics } from './topics';
 
 /** Result of a decoder: the typed value, or the reason it was rejected. */
@@ -43,7 +50,11 @@ const PREVIEW_LENGTH = 80;
 /** Payload validators by exact topic; `logs.<level>` is matched separately. */
 const payloadValidators = new Map<string, TypeCheck<TSchema>>([
   [Topics.audioFeatures, AudioFeaturesValidator],
+  [Topics.audioBeat, AudioBeatValidator],
+  [Topics.audioStats, AudioStatsValidator],
   [Topics.exampleTick, ExampleTickValidator],
+  [Topics.oscMessages, OscMessagesValidator],
+  [Topics.oscStats, OscStatsValidator],
 ]);
 const logLevelTopics = new Set<string>(LogLevels.map((level) => `logs.${level}`));
 

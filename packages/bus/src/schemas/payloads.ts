@@ -22,6 +22,15 @@ export const BandEdgesHz: Readonly<Record<BandName, readonly [number, number]>> 
 
 const Unit = Type.Number({ minimum: 0, maximum: 1 });
 
+/** What a person checks first when nothing moves: whether there is an input and whether it carries sound. */
+export const InputStatus = Type.Union([
+  Type.Literal('no_input'),
+  Type.Literal('silent'),
+  Type.Literal('signal'),
+  Type.Literal('clipping'),
+]);
+export type InputStatus = Static<typeof InputStatus>;
+
 /** One analysis frame of the audio analyser, published on `audio.features`. */
 export const AudioFeatures = Type.Object({
   /** Band levels 0–1 in the order of BandNames, exactly 7. */
@@ -46,8 +55,79 @@ export const AudioFeatures = Type.Object({
   centroid_hz: Type.Number({ minimum: 0 }),
   /** Index of this analysis frame since the source opened. */
   frame: Type.Integer({ minimum: 0 }),
+  // The fields below are optional so that frames of the original Python analyser still validate;
+  // the TypeScript analyser always sends them.
+  /** Time of the frame in seconds since the source opened. */
+  time_s: Type.Optional(Type.Number({ minimum: 0 })),
+  /** Fast envelope of each band 0–1: instant attack, short release. */
+  hits: Type.Optional(Type.Array(Unit, { minItems: 7, maxItems: 7 })),
+  /** Slow envelope of each band 0–1, over seconds. */
+  presence: Type.Optional(Type.Array(Unit, { minItems: 7, maxItems: 7 })),
+  /** Brightness 0–1: the spectral centroid on a logarithmic frequency axis. */
+  brightness: Type.Optional(Unit),
+  /** Momentary loudness (400 ms, ITU-R BS.1770 K-weighting) in LUFS; -120 for silence. */
+  loudness_momentary_lufs: Type.Optional(Type.Number({ maximum: 20 })),
+  /** Short-term loudness (3 s) in LUFS; -120 for silence. */
+  loudness_short_term_lufs: Type.Optional(Type.Number({ maximum: 20 })),
+  /** True while the energy rises steadily (a build-up). */
+  is_buildup: Type.Optional(Type.Boolean()),
+  /** True just after a drop. */
+  is_drop: Type.Optional(Type.Boolean()),
+  /** Energy trend -1…1: negative falling, positive rising. */
+  energy_trend: Type.Optional(Type.Number({ minimum: -1, maximum: 1 })),
+  /** Input peak level in dBFS before any gain; -120 for digital silence. */
+  input_peak_dbfs: Type.Optional(Type.Number({ maximum: 20 })),
+  /** Input diagnostics: no_input (nothing to read), silent (below the noise gate), signal or clipping. */
+  input_status: Type.Optional(InputStatus),
 });
 export type AudioFeatures = Static<typeof AudioFeatures>;
+
+/** An onset or beat of the audio analyser, published on `audio.beat` without waiting for the next features frame. */
+export const AudioBeat = Type.Object({
+  /** Index of the analysis frame of the beat. */
+  frame: Type.Integer({ minimum: 0 }),
+  /** Time of the beat in seconds since the source opened. */
+  time_s: Type.Number({ minimum: 0 }),
+  /** Spectral flux 0–1 at the onset. */
+  flux: Unit,
+  /** Tempo in BPM at the time of the beat, 0 when there is no estimate. */
+  bpm: Type.Number({ minimum: 0 }),
+  /** Confidence of the tempo 0–1. */
+  bpm_confidence: Unit,
+});
+export type AudioBeat = Static<typeof AudioBeat>;
+
+/** Percentiles of a latency or duration over the last second, in milliseconds. */
+const Percentiles = Type.Object({
+  p50: Type.Number({ minimum: 0 }),
+  p99: Type.Number({ minimum: 0 }),
+  max: Type.Number({ minimum: 0 }),
+});
+
+/** Health and timing of the audio analyser, published on `audio.stats` once a second. */
+export const AudioStats = Type.Object({
+  /** Analysis frames since the source opened. */
+  frames: Type.Integer({ minimum: 0 }),
+  /** Analysis frames per second over the last second. */
+  frames_per_s: Type.Number({ minimum: 0 }),
+  /** Blocks skipped since the source opened, because they were older than the latency limit when their turn came. */
+  dropped_blocks: Type.Integer({ minimum: 0 }),
+  /** Input peak level in dBFS over the last second. */
+  input_peak_dbfs: Type.Number({ maximum: 20 }),
+  input_status: InputStatus,
+  /** The input: kind and a description for people. */
+  source: Type.Object({ kind: Type.String(), description: Type.String() }),
+  /** Age of each block when its analysis started: capture (or decode) to analysis. */
+  capture_age_ms: Percentiles,
+  /** Analysis time per frame. */
+  analysis_ms: Percentiles,
+  /** Time to encode and send the OSC datagrams of a frame. */
+  send_ms: Percentiles,
+  /** OSC datagrams sent and failed since the source opened, over all targets. */
+  osc_sent: Type.Integer({ minimum: 0 }),
+  osc_errors: Type.Integer({ minimum: 0 }),
+});
+export type AudioStats = Static<typeof AudioStats>;
 
 /** A structured log record, published by each worker on `logs.<level>`. */
 export const LogRecord = Type.Object({
@@ -97,6 +177,8 @@ export const ExampleTick = Type.Object({
 export type ExampleTick = Static<typeof ExampleTick>;
 
 export const AudioFeaturesValidator = TypeCompiler.Compile(AudioFeatures);
+export const AudioBeatValidator = TypeCompiler.Compile(AudioBeat);
+export const AudioStatsValidator = TypeCompiler.Compile(AudioStats);
 export const LogRecordValidator = TypeCompiler.Compile(LogRecord);
 export const WorkerStateValidator = TypeCompiler.Compile(WorkerState);
 export const ExampleTickValidator = TypeCompiler.Compile(ExampleTick);

@@ -156,7 +156,12 @@ describe('decodePublished', () => {
   });
 
   test('topic without a payload schema passes any payload', () => {
-    expect(decodePublished('osc.stats', telemetry('osc.stats', [1, 'two'])).ok).toBe(true);
+    expect(decodePublished('custom.metrics', telemetry('custom.metrics', [1, 'two'])).ok).toBe(true);
+  });
+
+  test('osc.stats payload is checked against its schema', () => {
+    const decoded = decodePublished('osc.stats', telemetry('osc.stats', [1, 'two']));
+    expect(decoded.ok).toBe(false);
   });
 
   test('event and heartbeat messages are recognised by type', () => {

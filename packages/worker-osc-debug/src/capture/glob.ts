@@ -14,11 +14,14 @@ const MAX_CACHED_PATTERNS = 100;
 const cache = new Map<string, AddressMatcher>();
 
 /**
- * Compiles an OSC 1.0 address pattern: `?` matches one character and `*`
- * zero or more, neither of them crossing a `/`, because OSC 1.0 matches each
- * part of the address separately. `[abc]`, `[a-z]` and `[!a]` match one
- * character of a set, a range or outside a set, and `{foo,bar}` matches one
- * of the listed strings. Every other character matches itself.
+ * Compiles an OSC address pattern: `?` matches one character and `*` zero or
+ * more, neither of them crossing a `/`, because OSC 1.0 matches each part of
+ * the address separately. `[abc]`, `[a-z]` and `[!a]` match one character of
+ * a set, a range or outside a set, and `{foo,bar}` matches one of the listed
+ * strings. The OSC 1.1 wildcard `//` matches a `/` with any number of whole
+ * address parts before it, none included, so `//beat` matches `/beat` and
+ * `/audio/beat`, and `/audio//*` matches every address under `/audio`. Every
+ * other character matches itself.
  *
  * @throws VjError VJ_OSC_INVALID_PATTERN when a `[` or `{` is not closed.
  * @example
@@ -30,7 +33,8 @@ export function compileAddressPattern(pattern: string): AddressMatcher {
 }
 
 /**
- * Returns true when `address` matches the OSC 1.0 address `pattern`. Up to
+ * Returns true when `address` matches the OSC address `pattern` (see
+ * compileAddressPattern for the syntax). Up to
  * 100 compiled patterns are cached, and the cache is emptied when it fills.
  *
  * @throws VjError VJ_OSC_INVALID_PATTERN when a `[` or `{` is not closed.
@@ -47,14 +51,18 @@ export function matchAddress(pattern: string, address: string): boolean {
   return matcher.test(address);
 }
 
-// NOTE: OSC 1.1 lets "//" match any number of address parts. This matcher does not,
-// so "//" matches only a literal "//". Supporting it needs a part-aware matcher.
 function translate(pattern: string): string {
   let source = '';
   let i = 0;
   while (i < pattern.length) {
     const char = pattern[i] as string;
-    if (char === '?') {
+    if (char === '/' && pattern[i + 1] === '/') {
+      // A repetition starts at a "/" and cannot contain another, so an address
+      // splits into parts in one way only, and matching one "//" tries each
+      // number of parts once.
+      source += '(?:/[^/]*)*/';
+      i += 2;
+    } else if (char === '?') {
       source += '[^/]';
       i++;
     } else if (char === '*') {

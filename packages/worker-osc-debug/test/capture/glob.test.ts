@@ -32,6 +32,30 @@ describe('matchAddress', () => {
     expect(matchAddress(pattern, address)).toBe(expected);
   });
 
+  const traversalCases: Array<[string, string, boolean]> = [
+    ['//beat', '/beat', true],
+    ['//beat', '/audio/beat', true],
+    ['//beat', '/deck/1/audio/beat', true],
+    ['//beat', '/audio/beats', false],
+    ['//beat', '/audio/upbeat', false],
+    ['/audio//level', '/audio/level', true],
+    ['/audio//level', '/audio/band/3/level', true],
+    ['/audio//level', '/video/band/level', false],
+    ['/audio//*', '/audio/beat', true],
+    ['/audio//*', '/audio/band/3/level', true],
+    ['/audio//*', '/video/beat', false],
+    ['//layer/[0-9]/opacity', '/deck/a/layer/7/opacity', true],
+    ['//layer/[0-9]/opacity', '/deck/a/layer/x/opacity', false],
+    ['//{beat,bpm}', '/audio/bpm', true],
+    ['//a//b', '/a/b', true],
+    ['//a//b', '/x/a/y/z/b', true],
+    ['//a//b', '/x/b/y/a', false],
+  ];
+
+  test.each(traversalCases)('OSC 1.1 pattern %s against %s is %s', (pattern, address, expected) => {
+    expect(matchAddress(pattern, address)).toBe(expected);
+  });
+
   test('compiled pattern keeps its source and matches repeatedly', () => {
     const matcher = compileAddressPattern('/layer/[0-9]/{opacity,speed}');
 
