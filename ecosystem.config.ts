@@ -18,6 +18,7 @@ export default defineEcosystem({
       telemetryPort: 5099,
       restartedBy: 'pm2',
     },
+    { name: 'audio_analyzer', packageDir: 'worker-audio', commandPort: 5001, telemetryPort: 5002 },
     { name: 'osc_debugger', packageDir: 'worker-osc-debug', commandPort: 5041, telemetryPort: 5042 },
     { name: 'example_worker', packageDir: 'worker-example', commandPort: 5051, telemetryPort: 5052 },
   ],

@@ -1,0 +1,203 @@
+/**
+ * The audio analyser: one mono hop in, one FrameFeatures out. It keeps the
+ * last samples in a history long enough for the analysis window and the pitch
+ * detector, and owns one object per feature.
+ */
+import { VjError } from '@vj/bus';
+import { Chroma } from './chroma';
+import {
+  type AnalysisChanges,
+  type AnalysisOptions,
+  mergeAnalysisChanges,
+  resolveAnalysisConfig,
+} from './config';
+import { type InputLevel, measureInputLevel } from './diagnostics';
+import { LevelTracker, SPECTRUM_BINS } from './levels';
+import { LoudnessMeter, SILENT_LUFS } from './loudness';
+import { OnsetDetector } from './onset';
+import { type PitchEstimate, YinPitch } from './pitch';
+import { spectralCentroidHz, spectralFlatness, spectralRolloffHz } from './spectral-shape';
+import { Spectrum } from './spectrum';
+import { brightnessOf, StructureTracker } from './structure';
+import { TempoEstimator } from './tempo';
+import type { AnalysisConfig, FrameFeatures } from './types';
+
+/**
+ * Real-time analyser of mono audio. Each `process` call appends one hop to
+ * the history and computes one frame from the last `windowSize` samples
+ * (Hann window). Pitch reads a longer span (see YinPitch). Big buffers are
+ * reused, but the arrays in each returned FrameFeatures are fresh and belong to the caller.
+ *
+ * @throws VjError `VJ_AUDIO_ANALYSIS_INVALID_CONFIG` from the constructor and `reconfigure` for an invalid setting.
+ * @example
+ * const analyzer = new Analyzer({ sampleRate: 48000 });
+ * const splitter = new HopSplitter(analyzer.config.hopSize);
+ * splitter.push(block.samples, block.channels, (hop) => publish(analyzer.process(hop)));
+ */
+export class Analyzer {
+  private currentConfig: Readonly<AnalysisConfig>;
+  private readonly hopS: number;
+  private readonly spectrum: Spectrum;
+  private readonly chroma: Chroma;
+  private readonly levels: LevelTracker;
+  private readonly onset: OnsetDetector;
+  private readonly tempo: TempoEstimator;
+  private readonly loudness: LoudnessMeter;
+  private readonly structure: StructureTracker;
+  private readonly inputLevel: InputLevel = { peakDbfs: 0, rmsDbfs: 0, status: 'silent' };
+  private readonly pitchEstimate: PitchEstimate = { hz: 0, confidence: 0 };
+  private pitch: YinPitch;
+  private history: Float32Array;
+  private window: Float32Array;
+  private frame = 0;
+
+  constructor(options: AnalysisOptions) {
+    const config = resolveAnalysisConfig(options);
+    this.currentConfig = config;
+    this.hopS = config.hopSize / config.sampleRate;
+    this.spectrum = new Spectrum(config.windowSize, config.sampleRate);
+    this.chroma = new Chroma(config.windowSize, config.sampleRate);
+    this.levels = new LevelTracker(config, this.spectrum);
+    this.onset = new OnsetDetector(this.spectrum.binCount, this.hopS);
+    this.tempo = new TempoEstimator(this.hopS, config.bpmRange);
+    this.loudness = new LoudnessMeter(config.sampleRate, config.hopSize);
+    this.structure = new StructureTracker(this.hopS);
+    this.pitch = new YinPitch(config.sampleRate, config.pitchRangeHz);
+    this.history = new Float32Array(Math.max(config.windowSize, this.pitch.inputLength));
+    this.window = this.history.subarray(this.history.length - config.windowSize);
+  }
+
+  /** The resolved, frozen settings in use. */
+  get config(): Readonly<AnalysisConfig> {
+    return this.currentConfig;
+  }
+
+  /**
+   * Appends one hop of mono samples (−1…1, exactly `hopSize` long) and
+   * returns the features of the frame that ends with it.
+   *
+   * @throws VjError `VJ_AUDIO_ANALYSIS_HOP_SIZE_MISMATCH` when `hop.length` is not `hopSize`.
+   */
+  process(hop: Float32Array): FrameFeatures {
+    const config = this.currentConfig;
+    if (hop.length !== config.hopSize) {
+      throw new VjError(
+        'VJ_AUDIO_ANALYSIS_HOP_SIZE_MISMATCH',
+        `Analyzer hop must hold ${config.hopSize} samples, received ${hop.length}; split blocks with HopSplitter`,
+        { expected: config.hopSize, received: hop.length, shortMessage: 'analysis hop of the wrong size' },
+      );
+    }
+    measureInputLevel(hop, config.noiseGateDbfs, this.inputLevel);
+    const gated = this.inputLevel.rmsDbfs < config.noiseGateDbfs;
+    this.history.copyWithin(0, hop.length);
+    this.history.set(hop, this.history.length - hop.length);
+    this.spectrum.compute(this.window);
+
+    this.processFrame(hop, gated);
+    const features = this.collectFeatures(gated);
+    this.frame++;
+    return features;
+  }
+
+  /**
+   * Applies hot changes (smoothing, compression, gains, band edges, noise
+   * gate, envelope times, ranges, enabled features) and keeps every follower's state.
+   *
+   * @throws VjError `VJ_AUDIO_ANALYSIS_INVALID_CONFIG` for an invalid value or for sampleRate, windowSize or hopSize.
+   */
+  reconfigure(changes: AnalysisChanges): void {
+    const previous = this.currentConfig;
+    const config = mergeAnalysisChanges(previous, changes);
+    this.currentConfig = config;
+    this.levels.configure(config);
+    this.tempo.setRange(config.bpmRange);
+    if (config.pitchRangeHz !== previous.pitchRangeHz) {
+      this.pitch = new YinPitch(config.sampleRate, config.pitchRangeHz);
+      this.resizeHistory(Math.max(config.windowSize, this.pitch.inputLength));
+    }
+  }
+
+  /** Forgets all audio and state, as if the analyser had just been created with its current settings. */
+  reset(): void {
+    this.history.fill(0);
+    this.frame = 0;
+    this.levels.reset();
+    this.onset.reset();
+    this.tempo.reset();
+    this.loudness.reset();
+    this.structure.reset();
+  }
+
+  private processFrame(hop: Float32Array, gated: boolean): void {
+    const config = this.currentConfig;
+    this.levels.process(this.spectrum, this.window, gated);
+    if (config.features.onset || config.features.bpm) {
+      this.onset.process(this.spectrum.amplitude, gated);
+    }
+    if (config.features.bpm) {
+      this.tempo.process(this.onset.strength, gated);
+    }
+    if (config.features.loudness) {
+      this.loudness.process(hop);
+    }
+    if (config.features.structure) {
+      const gateDb = config.noiseGateDbfs;
+      const lowPower = (this.levels.bandPower[0] as number) + (this.levels.bandPower[1] as number);
+      const lowDb = lowPower > 0 ? 10 * Math.log10(lowPower) : gateDb;
+      this.structure.process(Math.max(gateDb, this.inputLevel.rmsDbfs), Math.max(gateDb, lowDb));
+    }
+    this.pitchEstimate.hz = 0;
+    this.pitchEstimate.confidence = 0;
+    if (config.features.pitch && !gated) {
+      this.pitch.estimate(this.history, this.pitchEstimate);
+    }
+  }
+
+  private collectFeatures(gated: boolean): FrameFeatures {
+    const config = this.currentConfig;
+    const { features } = config;
+    const centroidHz = spectralCentroidHz(this.spectrum.amplitude, this.spectrum.binHz);
+    return {
+      frame: this.frame,
+      timeS: ((this.frame + 1) * config.hopSize - 1) / config.sampleRate,
+      bands: Array.from(this.levels.bands.smoothed),
+      hits: Array.from(this.levels.hits.values),
+      presence: Array.from(this.levels.presence.values),
+      rms: this.levels.rms.smoothed[0] as number,
+      spectrum: features.spectrum
+        ? Array.from(this.levels.spectrum.smoothed)
+        : new Array(SPECTRUM_BINS).fill(0),
+      centroidHz,
+      brightness: brightnessOf(centroidHz, config.sampleRate / 2),
+      flux: features.onset ? this.onset.flux : 0,
+      rolloffHz: spectralRolloffHz(this.spectrum.power, this.spectrum.binHz),
+      flatness: spectralFlatness(this.spectrum.amplitude),
+      chroma:
+        features.chroma && !gated ? this.chroma.compute(this.spectrum.amplitude) : new Array(12).fill(0),
+      isOnset: features.onset && this.onset.isOnset,
+      bpm: features.bpm ? this.tempo.bpm : 0,
+      bpmConfidence: features.bpm ? this.tempo.confidence : 0,
+      pitchHz: this.pitchEstimate.hz,
+      pitchConfidence: this.pitchEstimate.confidence,
+      loudnessMomentaryLufs: features.loudness ? this.loudness.momentaryLufs : SILENT_LUFS,
+      loudnessShortTermLufs: features.loudness ? this.loudness.shortTermLufs : SILENT_LUFS,
+      isBuildup: features.structure && this.structure.isBuildup,
+      isDrop: features.structure && this.structure.isDrop,
+      energyTrend: features.structure ? this.structure.energyTrend : 0,
+      inputPeakDbfs: this.inputLevel.peakDbfs,
+      inputRmsDbfs: this.inputLevel.rmsDbfs,
+      inputStatus: this.inputLevel.status,
+    };
+  }
+
+  private resizeHistory(length: number): void {
+    if (length === this.history.length) {
+      return;
+    }
+    const history = new Float32Array(length);
+    const kept = Math.min(length, this.history.length);
+    history.set(this.history.subarray(this.history.length - kept), length - kept);
+    this.history = history;
+    this.window = history.subarray(length - this.currentConfig.windowSize);
+  }
+}

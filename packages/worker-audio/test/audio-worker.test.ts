@@ -1,0 +1,234 @@
+import { PassThrough } from 'node:stream';
+import {
+  AudioBeatValidator,
+  AudioFeaturesValidator,
+  AudioStatsValidator,
+  BusClient,
+  type PublishedMessage,
+} from '@vj/bus';
+import { allocatePorts, devAudioDir, makeTempDir, removeDir, waitFor } from '@vj/test-support';
+import type { AudioConfig } from '../src/audio-config';
+import { AudioWorker } from '../src/audio-worker';
+import { Receiver } from './output/fixtures';
+
+const DEV_AUDIO = devAudioDir();
+const HOUSE_CLIP = `${DEV_AUDIO}/xm-house-145bpm.wav`;
+
+interface Harness {
+  worker: AudioWorker;
+  bus: BusClient;
+  receiver: Receiver;
+  oscPort: number;
+  logs: PassThrough;
+  published: Array<{ topic: string; payload: Record<string, unknown> }>;
+  vjHome: string;
+}
+
+const harnesses: Harness[] = [];
+
+afterEach(async () => {
+  for (const harness of harnesses.splice(0)) {
+    await harness.bus.close();
+    await harness.worker.stop();
+    await harness.receiver.close();
+    await removeDir(harness.vjHome);
+  }
+});
+
+async function startWorker(config: Partial<AudioConfig>): Promise<Harness> {
+  const vjHome = await makeTempDir('vj-audio-worker-');
+  const [commandPort, telemetryPort, oscPort] = (await allocatePorts(3)) as [number, number, number];
+  const receiver = new Receiver();
+  await receiver.listen(oscPort);
+  const logs = new PassThrough();
+  const worker = new AudioWorker({
+    commandPort,
+    telemetryPort,
+    vjHome,
+    manageProcess: false,
+    logDestination: logs,
+    config: { osc_targets: [{ host: '127.0.0.1', port: oscPort }], ...config },
+  });
+  await worker.start();
+
+  const bus = new BusClient({ vjHome, rescanIntervalMs: 200 });
+  const published: Harness['published'] = [];
+  bus.on('message', (topic: string, message: PublishedMessage) => {
+    published.push({ topic, payload: (message as { payload: Record<string, unknown> }).payload });
+  });
+  await bus.start();
+  bus.subscribe('audio.');
+  await waitFor(() => bus.workers().audio_analyzer !== undefined, {
+    timeoutMs: 10_000,
+    message: 'worker registered',
+  });
+
+  const harness = { worker, bus, receiver, oscPort, logs, published, vjHome };
+  harnesses.push(harness);
+  return harness;
+}
+
+function logLines(harness: Harness): Array<Record<string, unknown>> {
+  return String(harness.logs.read() ?? '')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+function payloadsOf(harness: Harness, topic: string): Array<Record<string, unknown>> {
+  return harness.published.filter((entry) => entry.topic === topic).map((entry) => entry.payload);
+}
+
+describe('AudioWorker', () => {
+  test('file input reaches OSC and the bus', async () => {
+    const harness = await startWorker({ source: 'file', file: HOUSE_CLIP, pace: 'realtime', loop: true });
+
+    await waitFor(() => payloadsOf(harness, 'audio.stats').some((stats) => (stats.frames as number) > 0), {
+      timeoutMs: 15_000,
+      message: 'audio.stats with frames',
+    });
+    await waitFor(() => payloadsOf(harness, 'audio.beat').length > 0, {
+      timeoutMs: 15_000,
+      message: 'a beat',
+    });
+
+    const addresses = new Set(harness.receiver.messages.map((message) => message.address));
+    expect([...addresses].sort()).toEqual(
+      [
+        '/audio/beat',
+        '/audio/bpm',
+        '/audio/hits',
+        '/audio/levels',
+        '/audio/loudness',
+        '/audio/pitch',
+        '/audio/presence',
+        '/audio/spectrum',
+        '/audio/structure',
+      ].sort(),
+    );
+    const levels = harness.receiver.messages.filter((message) => message.address === '/audio/levels');
+    expect(levels.every((message) => message.typeTags === 'ffffffff')).toBe(true);
+    expect(levels.some((message) => (message.args as number[]).some((value) => value > 0.05))).toBe(true);
+
+    const features = payloadsOf(harness, 'audio.features');
+    expect(features.length).toBeGreaterThan(0);
+    for (const payload of features) expect(AudioFeaturesValidator.Check(payload)).toBe(true);
+    expect(features.at(-1)?.input_status).toBe('signal');
+    for (const payload of payloadsOf(harness, 'audio.beat'))
+      expect(AudioBeatValidator.Check(payload)).toBe(true);
+    const stats = payloadsOf(harness, 'audio.stats').at(-1) as Record<string, unknown>;
+    expect(AudioStatsValidator.Check(stats)).toBe(true);
+    expect(stats.source).toEqual({
+      kind: 'file',
+      description: expect.stringContaining('xm-house-145bpm.wav'),
+    });
+  });
+
+  test('features telemetry is decimated', async () => {
+    const harness = await startWorker({ source: 'file', file: HOUSE_CLIP, telemetry_hz: 10 });
+    await waitFor(
+      () => payloadsOf(harness, 'audio.stats').filter((stats) => (stats.frames as number) > 0).length >= 3,
+      {
+        timeoutMs: 20_000,
+      },
+    );
+    const features = payloadsOf(harness, 'audio.features');
+    const levels = harness.receiver.messages.filter((message) => message.address === '/audio/levels');
+    // OSC goes out once per frame (about 86 per second); the bus gets at most 10 per second.
+    expect(levels.length).toBeGreaterThan(features.length * 4);
+  });
+
+  test('get_state describes the input', async () => {
+    const harness = await startWorker({ source: 'file', file: HOUSE_CLIP });
+    await waitFor(() => payloadsOf(harness, 'audio.features').length > 0, { timeoutMs: 15_000 });
+    const state = (await harness.bus.request('audio_analyzer', 'get_state')) as {
+      state: Record<string, unknown>;
+    };
+    expect(state.state.source).toMatchObject({
+      kind: 'file',
+      sampleRate: 44100,
+      channels: 2,
+      status: 'open',
+    });
+    expect(state.state.input_status).toBe('signal');
+    expect(state.state.osc).toEqual([expect.objectContaining({ target: `127.0.0.1:${harness.oscPort}` })]);
+  });
+
+  test('missing file leaves the worker running', async () => {
+    const harness = await startWorker({ source: 'file', file: `${DEV_AUDIO}/no-such-file.wav` });
+    const health = await harness.bus.request('audio_analyzer', 'health_check');
+    expect(health).toMatchObject({ status: 'healthy' });
+
+    await waitFor(() => payloadsOf(harness, 'audio.stats').length > 0, { timeoutMs: 10_000 });
+    expect(payloadsOf(harness, 'audio.stats').at(-1)).toMatchObject({ input_status: 'no_input', frames: 0 });
+    const errors = logLines(harness).filter((line) => line.level === 50);
+    expect(errors.map((line) => line.msg)).toContain(
+      'audio input could not be opened; no input until the settings change',
+    );
+    expect(JSON.stringify(errors)).toContain('no-such-file.wav');
+  });
+
+  test('set_config changes the input without a restart', async () => {
+    const harness = await startWorker({ source: 'file', file: `${DEV_AUDIO}/no-such-file.wav` });
+    await harness.bus.request('audio_analyzer', 'set_config', { file: HOUSE_CLIP });
+    await waitFor(() => payloadsOf(harness, 'audio.features').length > 0, {
+      timeoutMs: 15_000,
+      message: 'features after set_config',
+    });
+    expect(payloadsOf(harness, 'audio.features').at(-1)?.input_status).toBe('signal');
+  });
+
+  test('set_config moves OSC to a new target', async () => {
+    const harness = await startWorker({ source: 'file', file: HOUSE_CLIP });
+    const [newPort] = (await allocatePorts(1)) as [number];
+    const second = new Receiver();
+    await second.listen(newPort);
+    try {
+      await harness.bus.request('audio_analyzer', 'set_config', {
+        osc_targets: [{ host: '127.0.0.1', port: newPort, prefix: '/deck2' }],
+      });
+      await waitFor(() => second.messages.some((message) => message.address === '/deck2/audio/levels'), {
+        timeoutMs: 15_000,
+      });
+      const state = (await harness.bus.request('audio_analyzer', 'get_state')) as {
+        state: { source: { status: string } };
+      };
+      expect(state.state.source.status).toBe('open');
+    } finally {
+      await second.close();
+    }
+  });
+
+  test('set_config rejects invalid values and keeps the old ones', async () => {
+    const harness = await startWorker({ source: 'file', file: HOUSE_CLIP });
+    await expect(harness.bus.request('audio_analyzer', 'set_config', { smoothing: 2 })).rejects.toThrow(
+      'smoothing: expected a number from 0 to 0.99, received 2',
+    );
+    await expect(harness.bus.request('audio_analyzer', 'set_config', { hop_size: 4096 })).rejects.toThrow(
+      'larger than window_size 1024',
+    );
+    await expect(
+      harness.bus.request('audio_analyzer', 'set_config', {
+        osc_targets: [{ host: '127.0.0.1', port: 9000, address_map: `${harness.vjHome}/absent.json` }],
+      }),
+    ).rejects.toThrow('absent.json');
+    const state = (await harness.bus.request('audio_analyzer', 'get_state')) as { config: AudioConfig };
+    expect(state.config.smoothing).toBe(0.5);
+    expect(state.config.osc_targets).toEqual([{ host: '127.0.0.1', port: harness.oscPort }]);
+  });
+
+  test('set_config features keeps unnamed switches', async () => {
+    const harness = await startWorker({ source: 'file', file: HOUSE_CLIP });
+    await harness.bus.request('audio_analyzer', 'set_config', { features: { pitch: false } });
+    const state = (await harness.bus.request('audio_analyzer', 'get_state')) as { config: AudioConfig };
+    expect(state.config.features).toEqual({
+      spectrum: true,
+      onset: true,
+      bpm: true,
+      pitch: false,
+      loudness: true,
+      structure: true,
+      chroma: true,
+    });
+  });
+});
