@@ -21,5 +21,6 @@ export default defineEcosystem({
     { name: 'audio_analyzer', packageDir: 'worker-audio', commandPort: 5001, telemetryPort: 5002 },
     { name: 'osc_debugger', packageDir: 'worker-osc-debug', commandPort: 5041, telemetryPort: 5042 },
     { name: 'example_worker', packageDir: 'worker-example', commandPort: 5051, telemetryPort: 5052 },
+    { name: 'log_aggregator', packageDir: 'worker-logs', commandPort: 5061, telemetryPort: 5062 },
   ],
 });

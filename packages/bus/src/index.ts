@@ -49,6 +49,18 @@ export {
   TelemetryValidator,
 } from './schemas/envelope';
 export {
+  AggregatedLogRecord,
+  AggregatedLogRecordValidator,
+  LogAlert,
+  LogAlertValidator,
+  LogQueryResult,
+  LogQueryResultValidator,
+  type LogRoute,
+  LogRoutes,
+  LogsAggregated,
+  LogsAggregatedValidator,
+} from './schemas/log-payloads';
+export {
   OscAddressStats,
   OscCapturedEntry,
   OscCapturedEntryValidator,

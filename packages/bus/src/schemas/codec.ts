@@ -18,6 +18,7 @@ import {
   type Telemetry,
   TelemetryValidator,
 } from './envelope';
+import { LogAlertValidator, LogsAggregatedValidator } from './log-payloads';
 import { OscMessagesValidator, OscStatsValidator } from './osc-payloads';
 import {
   AudioBeatValidator,
@@ -55,6 +56,8 @@ const payloadValidators = new Map<string, TypeCheck<TSchema>>([
   [Topics.exampleTick, ExampleTickValidator],
   [Topics.oscMessages, OscMessagesValidator],
   [Topics.oscStats, OscStatsValidator],
+  [Topics.logsAggregated, LogsAggregatedValidator],
+  [Topics.logsAlert, LogAlertValidator],
 ]);
 const logLevelTopics = new Set<string>(LogLevels.map((level) => `logs.${level}`));
 
