@@ -19,6 +19,7 @@ export default defineEcosystem({
       restartedBy: 'pm2',
     },
     { name: 'audio_analyzer', packageDir: 'worker-audio', commandPort: 5001, telemetryPort: 5002 },
+    { name: 'spotify_monitor', packageDir: 'worker-spotify', commandPort: 5021, telemetryPort: 5022 },
     { name: 'osc_debugger', packageDir: 'worker-osc-debug', commandPort: 5041, telemetryPort: 5042 },
     { name: 'example_worker', packageDir: 'worker-example', commandPort: 5051, telemetryPort: 5052 },
     { name: 'log_aggregator', packageDir: 'worker-logs', commandPort: 5061, telemetryPort: 5062 },

@@ -61,6 +61,15 @@ export {
   LogsAggregatedValidator,
 } from './schemas/log-payloads';
 export {
+  NowPlaying,
+  NowPlayingAvailabilities,
+  type NowPlayingAvailability,
+  type NowPlayingField,
+  NowPlayingFields,
+  NowPlayingValidator,
+  PlaybackStatus,
+} from './schemas/now-playing-payloads';
+export {
   OscAddressStats,
   OscCapturedEntry,
   OscCapturedEntryValidator,

@@ -19,6 +19,7 @@ import {
   TelemetryValidator,
 } from './envelope';
 import { LogAlertValidator, LogsAggregatedValidator } from './log-payloads';
+import { NowPlayingValidator } from './now-playing-payloads';
 import { OscMessagesValidator, OscStatsValidator } from './osc-payloads';
 import {
   AudioBeatValidator,
@@ -56,6 +57,7 @@ const payloadValidators = new Map<string, TypeCheck<TSchema>>([
   [Topics.exampleTick, ExampleTickValidator],
   [Topics.oscMessages, OscMessagesValidator],
   [Topics.oscStats, OscStatsValidator],
+  [Topics.spotifyState, NowPlayingValidator],
   [Topics.logsAggregated, LogsAggregatedValidator],
   [Topics.logsAlert, LogAlertValidator],
 ]);
