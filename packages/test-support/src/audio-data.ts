@@ -14,7 +14,9 @@ export function devAudioDir(): string {
   const override = process.env.VJ_DEV_AUDIO;
   if (override !== undefined && override !== '') {
     if (!existsSync(join(override, 'manifest.json'))) {
-      throw new Error(`VJ_DEV_AUDIO is ${override}, but it has no manifest.json; point it at the shared audio/dev folder`);
+      throw new Error(
+        `VJ_DEV_AUDIO is ${override}, but it has no manifest.json; point it at the shared audio/dev folder`,
+      );
     }
     return resolve(override);
   }
