@@ -73,7 +73,13 @@ async function main(): Promise<void> {
 
   try {
     console.log(`worker in-process, pid ${process.pid}; sender pid ${sender.pid}; UDP port ${udpPort}`);
-    console.log(`receive buffer: kernel default (net.core.rmem_default ${readSysctl('rmem_default')} bytes)`);
+    const state = (await bus.request('osc_debugger', 'get_state')) as {
+      state: { ports: Array<{ receive_buffer_bytes?: number }> };
+    };
+    console.log(
+      `receive buffer of the worker's socket: ${state.state.ports[0]?.receive_buffer_bytes} bytes ` +
+        `(net.core.rmem_default ${readSysctl('rmem_default')}, net.core.rmem_max ${readSysctl('rmem_max')})`,
+    );
     const results: RunResult[] = [];
     for (const rateHz of RATES_HZ) {
       results.push(await measure(bus, sender, udpPort, sinkPort, rateHz));

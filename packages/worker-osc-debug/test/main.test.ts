@@ -68,7 +68,9 @@ describeWithOscsend('osc-debug worker process', () => {
     const { client, udpPorts } = await startWorkerProcess();
     const [first, second] = udpPorts;
     const state = (await client.request('get_state')) as { state: { ports: PortStatus[] } };
-    expect(state.state.ports).toEqual(udpPorts.map((port) => ({ port, status: 'listening' })));
+    expect(state.state.ports).toEqual(
+      udpPorts.map((port) => ({ port, status: 'listening', receive_buffer_bytes: expect.any(Number) })),
+    );
 
     await execFileAsync('oscsend', [`osc.udp://127.0.0.1:${first}`, '/main/one', 'i', '1'], {
       timeout: 5000,

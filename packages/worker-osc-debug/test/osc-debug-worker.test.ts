@@ -281,7 +281,9 @@ describe('OscDebugWorker', () => {
     await harness.bus.request('osc_debugger', 'set_config', { ports: [newPort] });
     await harness.worker.portsSettled();
 
-    expect(await portStatuses(harness)).toEqual([{ port: newPort, status: 'listening' }]);
+    expect(await portStatuses(harness)).toEqual([
+      { port: newPort, status: 'listening', receive_buffer_bytes: expect.any(Number) },
+    ]);
     await send(newPort, encodeMessage('/new', []));
     await waitFor(async () => (await getMessages(harness)).length === 1, {
       timeoutMs: 3000,
@@ -306,7 +308,11 @@ describe('OscDebugWorker', () => {
       const statuses = await portStatuses(harness);
       expect(statuses[0]).toMatchObject({ port: busyPort, status: 'failed', code: 'VJ_OSC_PORT_IN_USE' });
       expect((statuses[0] as { error: string }).error).toContain(`port ${busyPort}`);
-      expect(statuses[1]).toEqual({ port: freePort, status: 'listening' });
+      expect(statuses[1]).toEqual({
+        port: freePort,
+        status: 'listening',
+        receive_buffer_bytes: expect.any(Number),
+      });
       const logged = logLines(harness).find((line) => line.msg === 'osc port bind failed');
       expect(logged).toMatchObject({ level: 50, port: busyPort, code: 'VJ_OSC_PORT_IN_USE' });
       expect(logged?.error).toContain('set_config');

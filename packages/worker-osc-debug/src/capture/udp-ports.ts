@@ -1,9 +1,12 @@
 import dgram from 'node:dgram';
 import { VjError } from '@vj/bus';
 
+/** Receive buffer requested for each UDP socket. */
+export const RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
+
 /** State of one configured UDP port. */
 export type PortStatus =
-  | { port: number; status: 'listening' }
+  | { port: number; status: 'listening'; receive_buffer_bytes: number }
   | { port: number; status: 'failed'; code: string; error: string };
 
 /** Called for every datagram with the local port that received it. */
@@ -60,7 +63,9 @@ export class UdpPorts {
   /** Returns each configured port's status, in ascending port order. */
   statuses(): PortStatus[] {
     const statuses: PortStatus[] = [];
-    for (const port of this.sockets.keys()) statuses.push({ port, status: 'listening' });
+    for (const [port, socket] of this.sockets) {
+      statuses.push({ port, status: 'listening', receive_buffer_bytes: socket.getRecvBufferSize() });
+    }
     for (const [port, error] of this.failures) {
       statuses.push({ port, status: 'failed', code: error.code, error: error.message });
     }
@@ -74,7 +79,10 @@ export class UdpPorts {
   }
 
   private async openPort(port: number): Promise<VjError | undefined> {
-    const socket = dgram.createSocket('udp4');
+    // A 4 MiB receive buffer holds a few hundred milliseconds of traffic at
+    // 20,000 packets/s, so a worker that the scheduler stalls catches up
+    // instead of losing packets. Linux caps it at net.core.rmem_max.
+    const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: RECEIVE_BUFFER_BYTES });
     try {
       await new Promise<void>((resolve, reject) => {
         socket.once('error', reject);
