@@ -6,7 +6,9 @@ import { dirname, join, resolve } from 'node:path';
  * its manifest.json), which lives beside the checkout and is never copied into
  * the repository. `VJ_DEV_AUDIO` overrides the search; otherwise each folder
  * above this file is tried for `shared/audio/dev`, so any checkout placed
- * beside `shared` finds it.
+ * beside `shared` finds it, and last `/work/shared/audio/dev`, where the
+ * workplace's machines keep it, so that a clone in a temporary folder finds
+ * it too.
  *
  * Throws an Error naming the places searched when the folder is missing.
  */
@@ -31,6 +33,9 @@ export function devAudioDir(): string {
     if (parent === folder) break;
     folder = parent;
   }
+  const workplaceCopy = '/work/shared/audio/dev';
+  tried.push(workplaceCopy);
+  if (existsSync(join(workplaceCopy, 'manifest.json'))) return workplaceCopy;
   throw new Error(
     `The shared real-music clips were not found (looked for manifest.json in ${tried.join(', ')}); set VJ_DEV_AUDIO to the audio/dev folder`,
   );
