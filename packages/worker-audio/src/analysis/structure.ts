@@ -115,10 +115,13 @@ export class StructureTracker {
     const sumXX = ((count - 1) * count * (2 * count - 1)) / 6;
     let sumY = 0;
     let sumXY = 0;
+    // The oldest entry is at writeIndex − count, wrapped. The index wraps once instead of taking a modulo per entry.
+    let index = this.writeIndex - count < 0 ? this.writeIndex - count + size : this.writeIndex - count;
     for (let x = 0; x < count; x++) {
-      const y = this.energyHistory[(this.writeIndex - count + x + size) % size] as number;
+      const y = this.energyHistory[index] as number;
       sumY += y;
       sumXY += x * y;
+      index = index + 1 === size ? 0 : index + 1;
     }
     const slopePerFrame = (count * sumXY - sumX * sumY) / (count * sumXX - sumX * sumX);
     this.energyTrend = Math.tanh(slopePerFrame / this.hopS / TREND_SCALE_DB_PER_S);

@@ -100,8 +100,13 @@ export class TempoEstimator {
     const value = strength - this.mean;
     const size = this.history.length;
     this.history[this.writeIndex] = value;
-    for (let lag = 0; lag < size; lag++) {
-      const past = this.history[(this.writeIndex - lag + size) % size] as number;
+    // Two loops instead of a modulo per lag: lags up to writeIndex read back to the start of the ring, the rest wrap to its end.
+    for (let lag = 0; lag <= this.writeIndex; lag++) {
+      const past = this.history[this.writeIndex - lag] as number;
+      this.autocorrelation[lag] = this.decay * (this.autocorrelation[lag] as number) + value * past;
+    }
+    for (let lag = this.writeIndex + 1; lag < size; lag++) {
+      const past = this.history[this.writeIndex - lag + size] as number;
       this.autocorrelation[lag] = this.decay * (this.autocorrelation[lag] as number) + value * past;
     }
     this.writeIndex = (this.writeIndex + 1) % size;

@@ -43,3 +43,19 @@ describe('RealFft inverse', () => {
     }
   });
 });
+
+describe('RealFft inverse output length', () => {
+  test('inverse writes only the first output.length samples', () => {
+    const fft = new RealFft(SIZE);
+    const real = new Float64Array(SIZE / 2 + 1);
+    const imag = new Float64Array(SIZE / 2 + 1);
+    const full = new Float64Array(SIZE);
+    const start = new Float64Array(37);
+    fft.transform(signal, real, imag);
+    fft.inverse(real, imag, full);
+    fft.inverse(real, imag, start);
+    for (let n = 0; n < start.length; n++) {
+      expect(start[n]).toBe(full[n]);
+    }
+  });
+});
