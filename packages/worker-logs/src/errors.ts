@@ -19,6 +19,8 @@ export const LogsErrorCodes = {
   VJ_LOGS_MALFORMED_RECORD: 'VJ_LOGS_MALFORMED_RECORD',
   /** No pm2 daemon runs at PM2_HOME; the aggregator collects from the bus only and keeps trying to connect. */
   VJ_LOGS_PM2_UNREACHABLE: 'VJ_LOGS_PM2_UNREACHABLE',
+  /** Listing pm2's processes or reading an app's log file failed while recovering lines printed before the connection; those lines may be missing. */
+  VJ_LOGS_PM2_RECOVERY_FAILED: 'VJ_LOGS_PM2_RECOVERY_FAILED',
 } as const;
 
 export type LogsErrorCode = keyof typeof LogsErrorCodes;

@@ -22,9 +22,23 @@ export {
   LogAggregatorWorker,
   MAX_ALERTS_PER_S,
   MAX_BATCH_RECORDS,
+  RECOVERY_DELAY_MS,
 } from './log-aggregator-worker';
-export { PARTIAL_LINE_FLUSH_MS, Pm2LineParser, stripDatePrefix } from './pm2/pm2-lines';
-export { Pm2LogBus, type Pm2LogBusEvents, type Pm2Output, type Pm2ProcessChange } from './pm2/pm2-log-bus';
+export { PARTIAL_LINE_FLUSH_MS, Pm2LineParser, splitDatePrefix, stripDatePrefix } from './pm2/pm2-lines';
+export {
+  Pm2LogBus,
+  type Pm2LogBusEvents,
+  type Pm2Output,
+  type Pm2ProcessChange,
+  type Pm2ProcessLogFiles,
+} from './pm2/pm2-log-bus';
+export {
+  RECOVERY_TAIL_BYTES,
+  RECOVERY_WINDOW_MS,
+  type RecoveryWindow,
+  readLogTail,
+  withoutStored,
+} from './pm2/pm2-log-recovery';
 export { DEFAULT_QUERY_LIMIT, type LogQuery, parseQuery, runQuery } from './query';
 export { LogStats, RATE_WINDOW_S, type WorkerCounts } from './stats';
 export {

@@ -26,6 +26,7 @@ import { fromBusRecord, type PendingRecord, toStoredRecord } from './intake/reco
 import { AggregatorLog } from './log-lines';
 import { Pm2LineParser } from './pm2/pm2-lines';
 import { Pm2LogBus } from './pm2/pm2-log-bus';
+import { RECOVERY_WINDOW_MS, readLogTail, withoutStored } from './pm2/pm2-log-recovery';
 import { parseQuery, runQuery } from './query';
 import { LogStats } from './stats';
 import { loadRecords } from './store/log-files';
@@ -43,6 +44,13 @@ export const AGGREGATED_INTERVAL_MS = 500;
 export const MAX_BATCH_RECORDS = 500;
 /** Maximum `logs.alert` messages per second; the rest are counted as suppressed. */
 export const MAX_ALERTS_PER_S = 50;
+/**
+ * Delay between a connection to pm2's log bus and the reading of pm2's log files, in ms, so that lines
+ * printed around the connection arrive live and are stored before the files are compared with the store.
+ */
+export const RECOVERY_DELAY_MS = 1000;
+/** Time the daemon has to list its processes for the recovery, in ms. */
+const RECOVERY_LIST_TIMEOUT_MS = 5000;
 
 /** Options of the aggregator beyond those of every worker. */
 export interface LogAggregatorOptions extends Partial<WorkerOptions<LogsConfig>> {
@@ -76,6 +84,8 @@ export class LogAggregatorWorker extends Worker<LogsConfig> {
   private alertSecond = 0;
   private alertsThisSecond = 0;
   private alertsSuppressedSinceLast = 0;
+  private recoveryTimer: NodeJS.Timeout | undefined;
+  private stopping = false;
 
   /** @throws VjError VJ_LOGS_INVALID_OPTIONS or VJ_WORKER_INVALID_OPTIONS. */
   constructor(options: LogAggregatorOptions = {}) {
@@ -98,6 +108,7 @@ export class LogAggregatorWorker extends Worker<LogsConfig> {
   }
 
   protected override async onStart(): Promise<void> {
+    this.stopping = false;
     await this.loadPersisted();
     try {
       this.writer = await LogWriter.open({
@@ -121,6 +132,8 @@ export class LogAggregatorWorker extends Worker<LogsConfig> {
   }
 
   protected override async onStop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.recoveryTimer);
     await this.bus?.close();
     this.bus = undefined;
     this.pm2.close();
@@ -193,9 +206,57 @@ export class LogAggregatorWorker extends Worker<LogsConfig> {
     this.pm2.on('process', (change) => {
       if (change.event === 'exit' || change.event === 'online') this.pm2Lines.forgetPid(change.pmId);
     });
-    this.pm2.on('connected', () => this.lines.pm2Connected(this.pm2.pm2Home));
+    this.pm2.on('connected', () => {
+      this.lines.pm2Connected(this.pm2.pm2Home);
+      const connectedAtMs = Date.now();
+      clearTimeout(this.recoveryTimer);
+      this.recoveryTimer = setTimeout(() => void this.recoverPm2Lines(connectedAtMs), RECOVERY_DELAY_MS);
+    });
     this.pm2.on('disconnected', () => this.lines.pm2Disconnected(this.pm2.pm2Home));
     this.pm2.start();
+  }
+
+  /**
+   * Stores the lines that pm2 wrote to its apps' log files within
+   * RECOVERY_WINDOW_MS before the connection and that no route delivered,
+   * such as the first lines of workers that pm2 started together with the aggregator.
+   */
+  private async recoverPm2Lines(connectedAtMs: number): Promise<void> {
+    let processes: Awaited<ReturnType<Pm2LogBus['listLogFiles']>>;
+    try {
+      processes = await this.pm2.listLogFiles(RECOVERY_LIST_TIMEOUT_MS);
+    } catch (error) {
+      this.lines.recoveryFailed(this.pm2.pm2Home, error as Error);
+      return;
+    }
+
+    const window = { sinceMs: connectedAtMs - RECOVERY_WINDOW_MS, untilMs: connectedAtMs };
+    const recovered: PendingRecord[] = [];
+    const filesRead = new Set<string>();
+    for (const { appName, outFile, errFile } of processes) {
+      if (appName === this.name) continue;
+      for (const [file, stream] of [
+        [outFile, 'stdout'],
+        [errFile, 'stderr'],
+      ] as const) {
+        if (file === undefined || filesRead.has(file)) continue;
+        filesRead.add(file);
+        try {
+          recovered.push(...(await readLogTail(file, appName, stream, window, performance.now())));
+        } catch (error) {
+          // pm2 creates a file at the first line, so an app that printed nothing has none.
+          if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+            this.lines.recoveryFailed(file, error as Error);
+        }
+      }
+    }
+    if (this.stopping) return;
+
+    // Stores what the live routes delivered meanwhile, so the comparison includes those copies.
+    this.commit();
+    const fresh = withoutStored(recovered, this.ring.toArray());
+    for (const record of fresh) this.ingest(record);
+    this.lines.pm2LinesRecovered(fresh.length, filesRead.size);
   }
 
   private receiveFromBus(message: PublishedMessage): void {
@@ -217,6 +278,8 @@ export class LogAggregatorWorker extends Worker<LogsConfig> {
 
   private commit(): void {
     const { records, dropped } = this.intake.drain();
+    // Every queued record is now stored below or was dropped, so the filter need not keep any of them alive.
+    this.duplicates.releaseRecords();
     const nowMs = Date.now();
     // A full queue drops its oldest records, which all came after the worker's last stored record,
     // so skipping their numbers puts the gap where they were.

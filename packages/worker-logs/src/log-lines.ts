@@ -76,6 +76,18 @@ export class AggregatorLog {
     this.log.info({ pm2Home }, 'pm2 log bus connected');
   }
 
+  /** Logs a failure to read pm2's process list or one of its log files while recovering missed lines. */
+  recoveryFailed(target: string, error: Error): void {
+    this.log.warn(
+      { code: 'VJ_LOGS_PM2_RECOVERY_FAILED', target, err: error },
+      'pm2 log recovery failed, lines printed before the connection may be missing',
+    );
+  }
+
+  pm2LinesRecovered(recovered: number, files: number): void {
+    this.log.info({ recovered, files }, 'pm2 log lines recovered from files');
+  }
+
   pm2Disconnected(pm2Home: string): void {
     this.log.warn({ pm2Home }, 'pm2 log bus disconnected, reconnecting');
   }

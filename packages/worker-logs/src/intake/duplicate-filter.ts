@@ -15,11 +15,21 @@ export const DEFAULT_DUPLICATE_WINDOW_MS = 10_000;
  */
 export const DEFAULT_MAX_KEYS = 50_000;
 
+/**
+ * Characters of a message that go into a key. Longer messages add their length instead of the rest, so a key
+ * stays small however long the line. NOTE: two messages of one length that differ only after this many
+ * characters, logged by one process in the same ms at the same level, are taken as copies of one record.
+ */
+const KEY_MESSAGE_CHARS = 256;
+
 interface Sighting {
   bus: number;
   pm2: number;
-  /** The last copy stored under this key, which a later copy from the other route completes. */
-  record: PendingRecord;
+  /**
+   * The last copy queued under this key, which a later copy from the other route completes.
+   * It is undefined once releaseRecords() has run, because the record was then stored or dropped.
+   */
+  record: PendingRecord | undefined;
   firstSeenMs: number;
 }
 
@@ -36,6 +46,8 @@ interface Sighting {
  */
 export class DuplicateFilter {
   private readonly sightings = new Map<string, Sighting>();
+  // Sightings that still hold a record, so releaseRecords() need not walk every key.
+  private holding: Sighting[] = [];
   private readonly windowMs: number;
   private readonly maxKeys: number;
 
@@ -58,15 +70,17 @@ export class DuplicateFilter {
     if (!record.structured || record.pid === null || record.via === 'both') return false;
     this.forgetOld(nowMs);
 
-    const key = `${record.worker}\u0000${record.pid}\u0000${Math.round(record.time * 1000)}\u0000${record.level}\u0000${record.msg}`;
+    const key = keyOf(record);
     const sighting = this.sightings.get(key);
     if (sighting === undefined) {
-      this.sightings.set(key, {
+      const created: Sighting = {
         bus: record.via === 'bus' ? 1 : 0,
         pm2: record.via === 'pm2' ? 1 : 0,
         record,
         firstSeenMs: nowMs,
-      });
+      };
+      this.sightings.set(key, created);
+      this.holding.push(created);
       return false;
     }
 
@@ -76,16 +90,29 @@ export class DuplicateFilter {
     if (fromBus) sighting.bus++;
     else sighting.pm2++;
     if (other > mine) {
-      completeCopy(sighting.record, record);
+      if (sighting.record !== undefined) completeCopy(sighting.record, record);
       return true;
     }
+    if (sighting.record === undefined) this.holding.push(sighting);
     sighting.record = record;
     return false;
+  }
+
+  /**
+   * Lets go of the records held for completion, keeping their keys. Call it
+   * after each drain of the intake: every queued record has then been stored
+   * or dropped, and a stored one can no longer change. Without it the filter
+   * would keep up to `maxKeys` whole records, fields included, alive.
+   */
+  releaseRecords(): void {
+    for (const sighting of this.holding) sighting.record = undefined;
+    this.holding = [];
   }
 
   /** Forgets every key. */
   clear(): void {
     this.sightings.clear();
+    this.holding = [];
   }
 
   private forgetOld(nowMs: number): void {
@@ -96,6 +123,14 @@ export class DuplicateFilter {
       this.sightings.delete(key);
     }
   }
+}
+
+function keyOf(record: PendingRecord): string {
+  const message =
+    record.msg.length <= KEY_MESSAGE_CHARS
+      ? record.msg
+      : `${record.msg.length}\u0000${record.msg.slice(0, KEY_MESSAGE_CHARS)}`;
+  return `${record.worker}\u0000${record.pid}\u0000${Math.round(record.time * 1000)}\u0000${record.level}\u0000${message}`;
 }
 
 function completeCopy(first: PendingRecord, second: PendingRecord): void {

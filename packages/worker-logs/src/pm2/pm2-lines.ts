@@ -104,3 +104,15 @@ export function stripDatePrefix(line: string): string {
   const match = DATE_PREFIX.exec(line);
   return match === null ? line : line.slice(match[0].length);
 }
+
+/**
+ * Splits pm2's date prefix from `line` and returns the prefix's time in Unix
+ * ms, undefined when the line has none. pm2 7.0.4 formats the prefix in the
+ * daemon's local time zone without an offset, as `Date.parse` reads it.
+ */
+export function splitDatePrefix(line: string): { timeMs: number | undefined; text: string } {
+  const match = DATE_PREFIX.exec(line);
+  if (match === null) return { timeMs: undefined, text: line };
+  const timeMs = Date.parse(match[0].slice(0, -2));
+  return { timeMs: Number.isNaN(timeMs) ? undefined : timeMs, text: line.slice(match[0].length) };
+}

@@ -40,6 +40,16 @@ export interface Pm2LogBusEvents {
   disconnected: [];
 }
 
+/** The log files of one pm2 process, from the daemon's process list. */
+export interface Pm2ProcessLogFiles {
+  appName: string;
+  pmId: number;
+  /** Path of the file that receives the process's stdout (`pm_out_log_path`). */
+  outFile: string | undefined;
+  /** Path of the file that receives the process's stderr (`pm_err_log_path`). */
+  errFile: string | undefined;
+}
+
 /** Maximum pause between two connection attempts, in ms; axon's default of 5 s would leave a restarted daemon unheard for that long. */
 const RETRY_MAX_MS = 1000;
 
@@ -53,9 +63,23 @@ interface AxonSocket {
 interface Pm2Bus {
   on(event: string, listener: (packet: unknown) => void): void;
 }
+interface RpcClient {
+  sock: AxonSocket;
+  call(method: string, argument: unknown, callback: (error: Error | null, result: unknown) => void): void;
+}
 interface Pm2Api {
   launchBus(callback: (error: Error | null) => void): void;
-  Client: { sub?: Pm2Bus; sub_sock?: AxonSocket };
+  Client: {
+    sub?: Pm2Bus;
+    sub_sock?: AxonSocket;
+    client?: RpcClient;
+    launchRPC(callback: (error: Error | null) => void): void;
+  };
+}
+interface RawProcess {
+  name?: unknown;
+  pm_id?: unknown;
+  pm2_env?: { pm_out_log_path?: unknown; pm_err_log_path?: unknown };
 }
 interface RawPacket {
   event?: unknown;
@@ -76,6 +100,7 @@ interface RawPacket {
 export class Pm2LogBus extends EventEmitter<Pm2LogBusEvents> {
   readonly pm2Home: string;
   private socket: AxonSocket | undefined;
+  private api: Pm2Api | undefined;
   private isConnected = false;
   private closed = false;
 
@@ -113,6 +138,7 @@ export class Pm2LogBus extends EventEmitter<Pm2LogBusEvents> {
     // Loaded here, not at import: requiring pm2 creates its home folder and sets PM2_PROGRAMMATIC.
     const pm2Module = require('pm2') as { custom: new (options: { pm2_home: string }) => Pm2Api };
     const api = new pm2Module.custom({ pm2_home: this.pm2Home });
+    this.api = api;
     api.launchBus(() => undefined);
     // launchBus creates the sub-emitter and its socket synchronously, before any connection.
     const bus = api.Client.sub;
@@ -127,6 +153,43 @@ export class Pm2LogBus extends EventEmitter<Pm2LogBusEvents> {
     bus.on('process:event', (packet) => this.emitProcess(packet as RawPacket));
     socket.on('connect', () => this.onConnect(socket));
     socket.on('reconnect attempt', () => this.onDisconnect());
+  }
+
+  /**
+   * Asks the daemon for its processes and the paths of their log files, over
+   * pm2's RPC socket (the `getMonitorData` call behind `pm2 list`). Unlike
+   * pm2.connect() this never starts a daemon: without one it waits until
+   * `timeoutMs`, then rejects. Call it after start().
+   *
+   * @throws Error when the daemon sends no reply within `timeoutMs` or replies with an error.
+   */
+  async listLogFiles(timeoutMs: number): Promise<Pm2ProcessLogFiles[]> {
+    const client = this.api?.Client;
+    if (client === undefined || this.closed) throw new Error('the pm2 log bus is not started');
+    client.launchRPC(() => undefined);
+    // launchRPC creates the RPC client synchronously; its socket connects in the background.
+    const rpc = client.client;
+    if (rpc === undefined)
+      throw new Error('pm2 launchRPC created no RPC client; this adapter expects pm2 7.0.4');
+    try {
+      const list = await new Promise<unknown>((resolve, reject) => {
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(`pm2 daemon at ${this.pm2Home} did not list its processes within ${timeoutMs} ms`),
+            ),
+          timeoutMs,
+        );
+        rpc.call('getMonitorData', {}, (error, result) => {
+          clearTimeout(timer);
+          if (error === null || error === undefined) resolve(result);
+          else reject(error);
+        });
+      });
+      return Array.isArray(list) ? list.map((item) => toLogFiles(item as RawProcess)) : [];
+    } finally {
+      rpc.sock.close();
+    }
   }
 
   /** Closes the bus socket; no more events are emitted. */
@@ -171,4 +234,14 @@ export class Pm2LogBus extends EventEmitter<Pm2LogBusEvents> {
     const pmId = typeof packet.process?.pm_id === 'number' ? packet.process.pm_id : -1;
     this.emit('process', { event: packet.event, appName: name, pmId });
   }
+}
+
+function toLogFiles(item: RawProcess): Pm2ProcessLogFiles {
+  const env = item.pm2_env ?? {};
+  return {
+    appName: typeof item.name === 'string' ? item.name : '',
+    pmId: typeof item.pm_id === 'number' ? item.pm_id : -1,
+    outFile: typeof env.pm_out_log_path === 'string' ? env.pm_out_log_path : undefined,
+    errFile: typeof env.pm_err_log_path === 'string' ? env.pm_err_log_path : undefined,
+  };
 }

@@ -71,4 +71,37 @@ describe('DuplicateFilter', () => {
     expect(filter.isDuplicate(stdoutCopy('old'), 5000)).toBe(false);
     expect(filter.size).toBe(1);
   });
+
+  test('copy after releaseRecords is still a duplicate and leaves the first unchanged', () => {
+    const filter = new DuplicateFilter();
+    const first = busCopy('released', 4);
+    filter.isDuplicate(first, 0);
+
+    filter.releaseRecords();
+
+    expect(filter.isDuplicate(stdoutCopy('released'), 1)).toBe(true);
+    expect(first).toMatchObject({ via: 'bus', stream: null });
+    expect(filter.size).toBe(1);
+  });
+
+  test('copy queued after a release is completed again', () => {
+    const filter = new DuplicateFilter();
+    filter.isDuplicate(busCopy('twice', 1), 0);
+    filter.isDuplicate(stdoutCopy('twice'), 0);
+    filter.releaseRecords();
+    const second = busCopy('twice', 2);
+
+    expect(filter.isDuplicate(second, 1)).toBe(false);
+    expect(filter.isDuplicate(stdoutCopy('twice'), 1)).toBe(true);
+    expect(second).toMatchObject({ via: 'both', stream: 'stdout', origin_seq: 2 });
+  });
+
+  test('long messages match on their length and first 256 characters', () => {
+    const filter = new DuplicateFilter();
+    const head = 'x'.repeat(256);
+    filter.isDuplicate(busCopy(`${head}A`, 1), 0);
+
+    expect(filter.isDuplicate(stdoutCopy(`${head}B`), 0)).toBe(true);
+    expect(filter.isDuplicate(stdoutCopy(`${head}AB`), 0)).toBe(false);
+  });
 });

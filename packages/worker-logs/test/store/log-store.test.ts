@@ -81,6 +81,17 @@ describe('LogWriter', () => {
     expect(kept).toEqual(Array.from({ length: kept.length }, (_, index) => (kept[0] as number) + index));
   });
 
+  test('writer hands one drain of records to the file in one turn', async () => {
+    const writer = await openWriter(10 * 1024 * 1024, 5);
+    // About 200 bytes each: a 100 ms drain of 1000 records, well past the 16 KiB that a stream buffers by default.
+    for (let seq = 1; seq <= 1000; seq++) writer.append(record(seq));
+
+    // Nothing waits in the writer's own queue, which holds only what the stream refused.
+    expect(writer.pendingLines).toBe(0);
+    await writer.close();
+    expect(seqsIn(logFilePath(dir, 0))).toHaveLength(1000);
+  });
+
   test('writer starts a fresh line after a line cut short by a crash', async () => {
     await mkdir(dir, { recursive: true });
     writeFileSync(logFilePath(dir, 0), `${JSON.stringify(record(1))}\n{"time":17000`);
