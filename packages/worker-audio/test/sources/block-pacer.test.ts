@@ -168,20 +168,23 @@ describe('BlockPacer in fast pace', () => {
       timerRuns += 1;
     }, 0);
 
-    await new Promise<void>((resolve, reject) => {
-      new BlockPacer({
-        sampleRate: SAMPLE_RATE,
-        channels: 1,
-        blockFrames: BLOCK_FRAMES,
-        pace: 'fast',
-        // A synchronous producer: without the pacer's yields, timers would starve until the end.
-        nextBlock: () => (produced === 1000 ? null : new Float32Array(BLOCK_FRAMES).fill(++produced)),
-        onBlock: (block) => blocks.push(block),
-        onEnd: resolve,
-        onError: reject,
-      }).start();
-    });
-    clearInterval(interval);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        new BlockPacer({
+          sampleRate: SAMPLE_RATE,
+          channels: 1,
+          blockFrames: BLOCK_FRAMES,
+          pace: 'fast',
+          // A synchronous producer: without the pacer's yields, timers would starve until the end.
+          nextBlock: () => (produced === 1000 ? null : new Float32Array(BLOCK_FRAMES).fill(++produced)),
+          onBlock: (block) => blocks.push(block),
+          onEnd: resolve,
+          onError: reject,
+        }).start();
+      });
+    } finally {
+      clearInterval(interval);
+    }
 
     expect(blocks).toHaveLength(1000);
     expect(blocks[999]?.startFrame).toBe(9990);

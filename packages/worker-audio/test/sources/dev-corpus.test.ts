@@ -1,12 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { devAudioDir } from '@vj/test-support';
 import { readAudioFile } from '../../src/sources/audio-file';
 import { WavFileReader } from '../../src/sources/wav-file-reader';
 import { concatSamples, peakOf, sameSamples } from './audio-test-helpers';
 
-// The development clips live beside the checkout (../shared/audio/dev) and are
+// The development clips live beside the checkout (devAudioDir finds them) and are
 // never copied into the repository.
-const CORPUS_DIR = resolve(__dirname, '../../../../../shared/audio/dev');
+const CORPUS_DIR = devAudioDir();
 const MANIFEST_PATH = join(CORPUS_DIR, 'manifest.json');
 
 interface ManifestEntry {

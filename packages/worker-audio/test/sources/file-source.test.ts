@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { VjError } from '@vj/bus';
-import { makeTempDir, removeDir, requireTool, waitFor } from '@vj/test-support';
+import { devAudioDir, makeTempDir, removeDir, requireTool, waitFor } from '@vj/test-support';
 import { readAudioFile } from '../../src/sources/audio-file';
 import { FileSource, type FileSourceOptions } from '../../src/sources/file-source';
 import type { AudioBlock, SourceStatus } from '../../src/sources/source';
@@ -20,7 +20,7 @@ import {
 
 const describeWithTools = requireTool('sox') && requireTool('ffmpeg') ? describe : describe.skip;
 
-const CORPUS_CLIP = resolve(__dirname, '../../../../../shared/audio/dev/xm-house-145bpm.wav');
+const CORPUS_CLIP = join(devAudioDir(), 'xm-house-145bpm.wav');
 
 interface Recording {
   source: FileSource;
@@ -138,9 +138,13 @@ describeWithTools('FileSource', () => {
       timerRuns += 1;
     }, 0);
 
-    await recording.source.start();
-    await untilEnded(recording, 60_000);
-    clearInterval(interval);
+    try {
+      await recording.source.start();
+      await untilEnded(recording, 60_000);
+    } finally {
+      // A failed start must not leave the interval running, or Jest never exits.
+      clearInterval(interval);
+    }
 
     const expected = await readAudioFile(CORPUS_CLIP);
     const frames = recording.blocks.reduce((sum, block) => sum + block.frames, 0);
