@@ -34,6 +34,23 @@ export interface Received<T> {
   receivedAtMs: number;
 }
 
+/**
+ * Returns the payload when it arrived at most `maxAgeMs` before `nowMs`, else
+ * undefined, so that a screen never shows the last values of a worker that
+ * stopped as if they were live.
+ */
+export function freshValue<T>(
+  received: Received<T> | undefined,
+  nowMs: number,
+  maxAgeMs: number,
+): T | undefined {
+  if (received === undefined || nowMs - received.receivedAtMs > maxAgeMs) return undefined;
+  return received.value;
+}
+
+/** Ages after which the overview treats telemetry as gone, in ms: a few of each topic's intervals. */
+export const FRESH_FOR_MS = { audio: 2000, oscStats: 3500, nowPlaying: 15_000 } as const;
+
 /** Captured OSC entries kept for the OSC screen, newest first. */
 export const OSC_ENTRY_CAPACITY = 200;
 

@@ -3,6 +3,7 @@
  * the latest captured messages with their type tags, arguments and source.
  */
 import type { OscCapturedEntry, OscJsonArg } from '@vj/bus';
+import { FRESH_FOR_MS } from '../../model/telemetry';
 import { cell, clip, colour, escapeTags, heading, rightCell } from '../format';
 import type { RenderContext, Screen } from '../screen';
 
@@ -13,7 +14,7 @@ export const oscScreen: Screen = {
   title: 'OSC',
   kinds: new Set(['osc', 'status']),
   render(context: RenderContext): string {
-    const { model, width, height } = context;
+    const { model, width, height, nowMs } = context;
     const telemetry = model.telemetry;
     const stats = telemetry.oscStats?.value;
     const lines: string[] = [];
@@ -31,8 +32,13 @@ export const oscScreen: Screen = {
       );
     } else {
       const malformed = `malformed ${stats.malformed}`;
+      const ageMs = nowMs - (telemetry.oscStats?.receivedAtMs ?? nowMs);
+      const stale =
+        ageMs > FRESH_FOR_MS.oscStats
+          ? colour('yellow', `  stale: osc.stats ${Math.round(ageMs / 1000)} s old`)
+          : '';
       lines.push(
-        `${escapeTags(`packets ${stats.packets}  messages ${stats.messages}  bundles ${stats.bundles}  `)}${stats.malformed > 0 ? colour('red', malformed) : malformed}`,
+        `${escapeTags(`packets ${stats.packets}  messages ${stats.messages}  bundles ${stats.bundles}  `)}${stats.malformed > 0 ? colour('red', malformed) : malformed}${stale}`,
       );
     }
 
@@ -41,7 +47,8 @@ export const oscScreen: Screen = {
     );
     const addressRoom = Math.max(1, Math.min(addresses.length, Math.floor((height - 4) / 3)));
     const addressWidth = Math.min(ADDRESS_WIDTH + Math.max(0, width - 80), 60);
-    lines.push(heading(`Addresses (${addresses.length}) by rate`, width));
+    const shown = addressRoom < addresses.length ? `, ${addressRoom} shown` : '';
+    lines.push(heading(`Addresses (${addresses.length}${shown}) by rate`, width));
     if (addresses.length === 0) lines.push('none yet');
     for (const [address, entry] of addresses.slice(0, addressRoom)) {
       const text = `${cell(address, addressWidth)} ${rightCell(entry.rate_per_s.toFixed(1), 7)}/s ${rightCell(String(entry.count), 9)}  ${formatArgs(entry.last_args)}`;

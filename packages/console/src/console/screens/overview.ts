@@ -3,6 +3,7 @@
  * lifecycle events. With no worker at all it shows how to start them.
  */
 import type { SystemModel } from '../../model/system-model';
+import { FRESH_FOR_MS, freshValue } from '../../model/telemetry';
 import type { WorkerRow } from '../../model/workers';
 import {
   cell,
@@ -75,7 +76,7 @@ export const overviewScreen: Screen = {
 
 function metricsLine(model: SystemModel, nowMs: number, width: number): string {
   const telemetry = model.telemetry;
-  const features = telemetry.audio?.value;
+  const features = freshValue(telemetry.audio, nowMs, FRESH_FOR_MS.audio);
   const bpm = features !== undefined && features.bpm > 0 ? features.bpm.toFixed(1) : '–';
   const peak = features?.input_peak_dbfs;
   const level =
@@ -84,14 +85,14 @@ function metricsLine(model: SystemModel, nowMs: number, width: number): string {
         ? '–'
         : `rms ${features.rms.toFixed(2)}`
       : `${peak.toFixed(1)} dBFS`;
-  const playing = telemetry.nowPlaying?.value;
+  const playing = freshValue(telemetry.nowPlaying, nowMs, FRESH_FOR_MS.nowPlaying);
   const track =
     playing === undefined
       ? '–'
       : playing.title === null
         ? (playing.hint ?? playing.availability)
         : `${playing.artist ?? '?'} – ${playing.title}`;
-  const oscRate = sumRates(model);
+  const oscRate = sumRates(model, nowMs);
   const errors = telemetry.errorsInLastMinute(nowMs);
   const errorsText = errors > 0 ? colour('red', `errors/min ${errors}`) : `errors/min ${errors}`;
   const before = `BPM ${bpm}  in ${level}  ♪ `;
@@ -100,8 +101,8 @@ function metricsLine(model: SystemModel, nowMs: number, width: number): string {
   return `${escapeTags(`${before}${clip(track, trackRoom)}  OSC ${oscRate}`)}  ${errorsText}`;
 }
 
-function sumRates(model: SystemModel): string {
-  const stats = model.telemetry.oscStats?.value;
+function sumRates(model: SystemModel, nowMs: number): string {
+  const stats = freshValue(model.telemetry.oscStats, nowMs, FRESH_FOR_MS.oscStats);
   if (stats === undefined) return '–';
   let total = 0;
   for (const address of Object.values(stats.addresses)) total += address.rate_per_s;
