@@ -3,6 +3,7 @@
  * analyses it frame by frame, sends each frame over OSC and publishes
  * features, beats and statistics on the bus.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type AudioStats, type InputStatus, Topics, VjError, Worker, type WorkerOptions } from '@vj/bus';
 import { Analyzer } from './analysis/analyzer';
@@ -64,6 +65,8 @@ export class AudioWorker extends Worker<AudioConfig> {
   private splitter: HopSplitter | undefined;
   private sourceStatus: SourceStatus = 'no_input';
   private latest: FrameFeatures | undefined;
+  /** Why the input could not be opened, until an input opens; shown in get_state. */
+  private sourceError: string | null = null;
   private features: AudioConfig['features'];
   // Source changes run one after another, so two quick set_config calls cannot open two inputs.
   private reopening: Promise<void> = Promise.resolve();
@@ -123,6 +126,7 @@ export class AudioWorker extends Worker<AudioConfig> {
     return {
       source: this.source === undefined ? null : { ...this.source.info(), status: this.sourceStatus },
       source_reason: this.choice?.reason ?? null,
+      source_error: this.sourceError,
       input_status: this.inputStatus(),
       frames: this.totalFrames,
       dropped_blocks: this.droppedBlocks,
@@ -138,6 +142,9 @@ export class AudioWorker extends Worker<AudioConfig> {
     }
     if (key === 'window_size' && (value as number) < this.config.hop_size) {
       return `window_size ${JSON.stringify(value)} is smaller than hop_size ${this.config.hop_size}; lower hop_size first`;
+    }
+    if (key === 'file' && typeof value === 'string' && !existsSync(value)) {
+      return `no file at ${JSON.stringify(value)} (a relative path starts at ${process.cwd()}); check the path`;
     }
     if (key === 'osc_targets') {
       // Read the address maps now, so that a bad file is rejected before anything changes.
@@ -189,6 +196,7 @@ export class AudioWorker extends Worker<AudioConfig> {
     } catch (error) {
       this.log.error({ err: error }, 'audio input could not be chosen; no input until the settings change');
       this.sourceStatus = 'no_input';
+      this.sourceError = (error as Error).message;
       return;
     }
     this.choice = choice;
@@ -209,8 +217,10 @@ export class AudioWorker extends Worker<AudioConfig> {
         'audio input could not be opened; no input until the settings change',
       );
       this.sourceStatus = 'no_input';
+      this.sourceError = (error as Error).message;
       return;
     }
+    this.sourceError = null;
     const info = source.info();
     this.analyzer = new Analyzer({
       sampleRate: info.sampleRate,

@@ -166,6 +166,20 @@ describe('AudioWorker', () => {
       'audio input could not be opened; no input until the settings change',
     );
     expect(JSON.stringify(errors)).toContain('no-such-file.wav');
+    const state = (await harness.bus.request('audio_analyzer', 'get_state')) as {
+      state: Record<string, unknown>;
+    };
+    expect(state.state.source_error).toEqual(expect.stringContaining('no-such-file.wav'));
+    expect(state.state.input_status).toBe('no_input');
+  });
+
+  test('set_config rejects a file that does not exist', async () => {
+    const harness = await startWorker({ source: 'file', file: HOUSE_CLIP });
+    await expect(
+      harness.bus.request('audio_analyzer', 'set_config', { file: `${harness.vjHome}/absent.wav` }),
+    ).rejects.toThrow('file: no file at');
+    const state = (await harness.bus.request('audio_analyzer', 'get_state')) as { config: AudioConfig };
+    expect(state.config.file).toBe(HOUSE_CLIP);
   });
 
   test('set_config changes the input without a restart', async () => {
