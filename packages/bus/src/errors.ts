@@ -42,6 +42,8 @@ export const BusErrorCodes = {
   VJ_REGISTRY_INVALID_OPTIONS: 'VJ_REGISTRY_INVALID_OPTIONS',
   /** Worker options or configuration are invalid. */
   VJ_WORKER_INVALID_OPTIONS: 'VJ_WORKER_INVALID_OPTIONS',
+  /** Another live process is registered under the worker's name, so this one did not start. */
+  VJ_WORKER_NAME_IN_USE: 'VJ_WORKER_NAME_IN_USE',
 } as const;
 
 export type BusErrorCode = keyof typeof BusErrorCodes;

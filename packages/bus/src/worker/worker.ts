@@ -2,10 +2,12 @@
  * Worker base class: everything a vj worker process shares. A subclass adds
  * its own commands and telemetry and overrides the lifecycle hooks.
  */
+import path from 'node:path';
 import type { Logger } from 'pino';
 import { isVjError, VjError } from '../errors';
 import { newId, nowSeconds } from '../internal/ids';
-import { Registry } from '../registry';
+import { Registry, type RegistryEntry } from '../registry';
+import { isProcessAlive } from '../registry/entry';
 import type { Event, Heartbeat } from '../schemas/envelope';
 import type { WorkerState, WorkerStatus } from '../schemas/payloads';
 import { type EventName, eventTopic, Topics } from '../schemas/topics';
@@ -134,6 +136,12 @@ export class Worker<Config extends Record<string, unknown> = Record<string, unkn
    */
   async start(): Promise<void> {
     this.status = 'starting';
+    try {
+      await this.checkNameIsFree();
+    } catch (error) {
+      this.status = 'stopped';
+      throw error;
+    }
     try {
       this.publisher = await TelemetryPublisher.open({ endpoint: this.telemetryEndpoint, source: this.name });
       this.server = await CommandServer.open({ endpoint: this.commandEndpoint, name: this.name });
@@ -264,6 +272,29 @@ export class Worker<Config extends Record<string, unknown> = Record<string, unkn
 
   /** Called after set_config changed the configuration. */
   protected onConfigChanged(_changes: Partial<Config>): void {}
+
+  /**
+   * Rejects a start while another live process is registered under this
+   * worker's name: two workers of one name take turns overwriting the entry,
+   * so clients reach each at random and a supervisor takes the live one for
+   * hung. A dead pid or a stale heartbeat frees the name, as after a crash.
+   */
+  private async checkNameIsFree(): Promise<void> {
+    let entry: RegistryEntry | undefined;
+    try {
+      entry = await this.registry.get(this.name);
+    } catch {
+      // A registry that cannot be read is reported when the worker registers.
+      return;
+    }
+    if (entry === undefined || entry.pid === process.pid) return;
+    if ((await this.registry.health(this.name)) !== 'healthy' || !isProcessAlive(entry.pid)) return;
+    throw new VjError(
+      'VJ_WORKER_NAME_IN_USE',
+      `Another ${this.name} is running (pid ${entry.pid}, ports ${entry.ports.command}/${entry.ports.telemetry}, as the registry in ${path.dirname(this.registry.path)} says); stop it first (pnpm stop, or vj stop ${this.name}), or run this one with its own VJ_HOME`,
+      { name: this.name, pid: entry.pid, shortMessage: `${this.name} already runs as pid ${entry.pid}` },
+    );
+  }
 
   /** Rewrites a port-in-use error to name the variable to change and, when the registry names it, the holder. */
   private async explainBindError(error: unknown): Promise<unknown> {

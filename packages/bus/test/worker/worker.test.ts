@@ -283,6 +283,53 @@ describe('Worker as a child process', () => {
     await expect(registry.get('second_worker')).resolves.toBeUndefined();
   });
 
+  test('second worker of one name exits with code 1', async () => {
+    const [commandPort, telemetryPort, otherCommand, otherTelemetry] = (await allocatePorts(4)) as [
+      number,
+      number,
+      number,
+      number,
+    ];
+    const first = startChild('twin_worker', commandPort, telemetryPort);
+    const registry = new Registry({ vjHome });
+    await waitFor(async () => (await registry.get('twin_worker'))?.pid === first.child.pid, {
+      timeoutMs: 15000,
+      message: 'first registered',
+    });
+
+    const second = startChild('twin_worker', otherCommand, otherTelemetry);
+    const exit = await exitOf(second.child);
+    expect(exit.code).toBe(1);
+    expect(second.output.join('')).toContain(
+      `Another twin_worker is running (pid ${first.child.pid}, ports ${commandPort}/${telemetryPort}`,
+    );
+    expect((await registry.get('twin_worker'))?.pid).toBe(first.child.pid);
+  });
+
+  test('worker takes the name of a killed one', async () => {
+    const [commandPort, telemetryPort, otherCommand, otherTelemetry] = (await allocatePorts(4)) as [
+      number,
+      number,
+      number,
+      number,
+    ];
+    const first = startChild('twin_worker', commandPort, telemetryPort);
+    const registry = new Registry({ vjHome });
+    await waitFor(async () => (await registry.get('twin_worker'))?.pid === first.child.pid, {
+      timeoutMs: 15000,
+      message: 'first registered',
+    });
+    first.child.kill('SIGKILL');
+    await exitOf(first.child);
+
+    // The killed worker's entry is still fresh, but its pid no longer exists.
+    const second = startChild('twin_worker', otherCommand, otherTelemetry);
+    await waitFor(async () => (await registry.get('twin_worker'))?.pid === second.child.pid, {
+      timeoutMs: 15000,
+      message: 'second registered',
+    });
+  });
+
   test('shutdown command stops the child with exit code 0', async () => {
     const [commandPort, telemetryPort] = (await allocatePorts(2)) as [number, number];
     const { child } = startChild('child_worker', commandPort, telemetryPort);
