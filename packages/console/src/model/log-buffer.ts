@@ -24,6 +24,10 @@ export interface LogFilter {
   minLevel: LogLevel;
 }
 
+function lineKey(line: LogLine): string {
+  return `${line.time}\n${line.worker}\n${line.msg}`;
+}
+
 /** Default number of lines kept; older ones are dropped first. */
 export const DEFAULT_LOG_CAPACITY = 2000;
 
@@ -45,6 +49,20 @@ export class LogBuffer {
   push(line: LogLine): void {
     this.lines.push(line);
     this.workerNames.add(line.worker);
+    if (this.lines.length > this.capacity) this.lines.splice(0, this.lines.length - this.capacity);
+  }
+
+  /**
+   * Puts older lines, oldest first, in front of the held ones, skipping any
+   * that is already held (same time, worker and message), and keeps the
+   * newest `capacity` lines. Used for the history that the console reads
+   * from the log aggregator when it opens.
+   */
+  prependHistory(history: readonly LogLine[]): void {
+    const held = new Set(this.lines.map(lineKey));
+    const older = history.filter((line) => !held.has(lineKey(line)));
+    this.lines.unshift(...older);
+    for (const line of older) this.workerNames.add(line.worker);
     if (this.lines.length > this.capacity) this.lines.splice(0, this.lines.length - this.capacity);
   }
 

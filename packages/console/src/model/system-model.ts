@@ -9,6 +9,8 @@
 import { EventEmitter } from 'node:events';
 import {
   BusClient,
+  isVjError,
+  LogQueryResultValidator,
   type PublishedMessage,
   type RegistryEntry,
   TopicFamilies,
@@ -23,6 +25,7 @@ import {
   runLifecycleCommand,
   setAudioDevice,
 } from './actions';
+import { DEFAULT_LOG_CAPACITY, fromAggregated } from './log-buffer';
 import { type ChangeKind, TelemetryState } from './telemetry';
 import {
   buildWorkerRows,
@@ -144,7 +147,29 @@ export class SystemModel extends EventEmitter<SystemModelEvents> {
     await this.bus.start();
     await this.refresh();
     if (this.closed) return;
+    await this.loadLogHistory();
+    if (this.closed) return;
     this.pollTimer = setInterval(() => void this.refresh(), this.options.pollIntervalMs);
+  }
+
+  /**
+   * Reads the newest records from the log aggregator, so that the Logs screen
+   * shows what happened before the console opened. Without an aggregator, or
+   * when it does not answer, the screen starts empty and fills as lines come.
+   */
+  private async loadLogHistory(): Promise<void> {
+    if (this.bus.workers().log_aggregator === undefined) return;
+    try {
+      const result = await this.bus.request('log_aggregator', 'query', { limit: DEFAULT_LOG_CAPACITY });
+      if (!LogQueryResultValidator.Check(result)) {
+        this.noteProblem('log history: invalid query result from log_aggregator');
+        return;
+      }
+      this.telemetry.logs.prependHistory(result.records.map(fromAggregated).reverse());
+      this.emit('change', 'logs');
+    } catch (error) {
+      this.noteProblem(`log history: ${isVjError(error) ? error.shortMessage : String(error)}`);
+    }
   }
 
   /** Stops polling and closes every socket; the workers keep running. */

@@ -228,6 +228,34 @@ describe('SystemModel', () => {
     expect(model.telemetry.errorsInLastMinute(Date.now()) % 3).toBe(0);
   });
 
+  test('log history comes from the aggregator at start', async () => {
+    const aggregator = await startWorker('log_aggregator');
+    const record = (seq: number, msg: string) => ({
+      time: 1_796_000_000 + seq,
+      mono_ms: seq,
+      seq,
+      worker: 'audio_analyzer',
+      level: 'warn' as const,
+      msg,
+      pid: 4242,
+      fields: {},
+      via: 'bus' as const,
+      stream: null,
+      origin_seq: seq,
+    });
+    // The aggregator returns the newest first.
+    aggregator.command('query', () => ({
+      records: [record(2, 'second'), record(1, 'first')],
+      matched: 2,
+      buffered: 2,
+    }));
+
+    const model = await startModel();
+
+    const lines = model.telemetry.logs.filtered({ worker: undefined, minLevel: 'trace' });
+    expect(lines.map((line) => line.msg)).toEqual(['first', 'second']);
+  });
+
   test('restart without a process manager returns the error text', async () => {
     await startWorker('example_worker');
     const model = await startModel();
