@@ -20,6 +20,7 @@ import {
 import { loadAddressMap } from './output/address-map';
 import { frameMessages } from './output/osc-messages';
 import { OscSender } from './output/osc-sender';
+import { clearSettings, loadSettings, SETTINGS_FILE, saveSettings } from './settings-file';
 import { createSource, type SourceChoice } from './source-factory';
 import { listInputDevices } from './sources/device-list';
 import { saveDeviceChoice, selectDevice } from './sources/device-select';
@@ -38,6 +39,8 @@ export interface AudioWorkerOptions extends Omit<Partial<WorkerOptions<AudioConf
   stdin?: NodeJS.ReadableStream;
   /** Environment for device scans (ALSA_CONFIG_PATH and so on); default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** Applies the settings saved by set_config in an earlier run (default true). */
+  restoreSettings?: boolean;
 }
 
 const SILENT_DBFS = -120;
@@ -65,6 +68,9 @@ export class AudioWorker extends Worker<AudioConfig> {
   private splitter: HopSplitter | undefined;
   private sourceStatus: SourceStatus = 'no_input';
   private latest: FrameFeatures | undefined;
+  /** Keys changed at run time, as saved in SETTINGS_FILE. */
+  private saved: Partial<AudioConfig> = {};
+  private saving: Promise<void> = Promise.resolve();
   /** Why the input could not be opened, until an input opens; shown in get_state. */
   private sourceError: string | null = null;
   private features: AudioConfig['features'];
@@ -82,7 +88,7 @@ export class AudioWorker extends Worker<AudioConfig> {
   private readonly sendTime = new TimingWindow();
 
   constructor(options: AudioWorkerOptions = {}) {
-    const { stdin, env, ...workerOptions } = options;
+    const { stdin, env, restoreSettings: _restore, ...workerOptions } = options;
     const given: Partial<AudioConfig> = workerOptions.config ?? {};
     const config: AudioConfig = structuredClone({
       ...DEFAULT_AUDIO_CONFIG,
@@ -103,11 +109,71 @@ export class AudioWorker extends Worker<AudioConfig> {
     super({ ...AUDIO_DEFAULTS, ...workerOptions, config });
     this.stdin = stdin;
     this.env = env ?? process.env;
+    if (options.restoreSettings !== false) this.restoreSettings();
     this.sender = new OscSender(this.log, this.config.osc_bundle);
     this.features = { ...this.config.features };
     this.command('list_devices', () => this.listDevices());
     this.command('set_device', (payload) => this.setDevice(payload));
     this.command('get_features', () => ({ frame: this.latest ?? null }));
+    this.command('forget_settings', () => this.forgetSettings());
+  }
+
+  /** Folder of the registry, the saved device choice and the saved settings. */
+  private get vjHome(): string {
+    return path.dirname(this.registry.path);
+  }
+
+  /** Applies the settings saved by earlier set_config calls over the start-up ones. */
+  private restoreSettings(): void {
+    const { settings, problems } = loadSettings(this.vjHome);
+    for (const problem of problems) this.log.error({ problem }, problem);
+    if (Object.keys(settings).length === 0) return;
+
+    const restored: AudioConfig = {
+      ...this.config,
+      ...settings,
+      features: { ...this.config.features, ...settings.features },
+    };
+    const conflicts = checkAudioConfig(restored);
+    if (conflicts.length > 0) {
+      this.log.error(
+        { conflicts },
+        `saved settings ignored because together they are invalid: ${conflicts.join('; ')}`,
+      );
+      return;
+    }
+    this.config = restored;
+    this.saved = { ...settings };
+    this.log.info(
+      { keys: Object.keys(settings), file: path.join(this.vjHome, SETTINGS_FILE) },
+      'restored the settings saved by set_config; forget_settings removes them',
+    );
+  }
+
+  /** Saves the keys changed at run time, so that a restart keeps them. */
+  private persist(changes: Partial<AudioConfig>): void {
+    this.saved = { ...this.saved, ...changes };
+    const snapshot = structuredClone(this.saved);
+    this.saving = this.saving
+      .then(() => saveSettings(this.vjHome, snapshot))
+      .catch((error: unknown) => {
+        this.log.error(
+          { err: error, file: path.join(this.vjHome, SETTINGS_FILE) },
+          'settings could not be saved; they last until the worker stops',
+        );
+      });
+  }
+
+  private async forgetSettings(): Promise<Record<string, unknown>> {
+    const forgotten = Object.keys(this.saved);
+    this.saved = {};
+    await this.saving;
+    await clearSettings(this.vjHome);
+    this.log.info(
+      { forgotten },
+      'saved settings forgotten; the current settings last until the worker stops',
+    );
+    return { forgotten };
   }
 
   protected override async onStart(): Promise<void> {
@@ -118,6 +184,7 @@ export class AudioWorker extends Worker<AudioConfig> {
 
   protected override async onStop(): Promise<void> {
     await this.reopening;
+    await this.saving;
     await this.closeSource();
     await this.sender.close();
   }
@@ -167,6 +234,7 @@ export class AudioWorker extends Worker<AudioConfig> {
       changes.features = this.config.features;
     }
     this.features = { ...this.config.features };
+    this.persist(changes);
     if (changes.osc_targets !== undefined) this.sender.setTargets(changes.osc_targets);
     if (changes.osc_bundle !== undefined) this.sender.setBundle(changes.osc_bundle);
     this.analyzer?.reconfigure(analysisChanges(changes));
@@ -188,7 +256,7 @@ export class AudioWorker extends Worker<AudioConfig> {
     let choice: SourceChoice;
     try {
       choice = await createSource(this.config, {
-        vjHome: path.dirname(this.registry.path),
+        vjHome: this.vjHome,
         stdin: this.stdin,
         env: this.env,
         log: this.log,
@@ -388,8 +456,9 @@ export class AudioWorker extends Worker<AudioConfig> {
       });
     }
     const device = selection.device;
-    await saveDeviceChoice(path.dirname(this.registry.path), { hostApi: device.hostApi, name: device.name });
+    await saveDeviceChoice(this.vjHome, { hostApi: device.hostApi, name: device.name });
     this.config = { ...this.config, source: 'device', device: device.name };
+    this.persist({ source: 'device', device: device.name });
     this.log.info({ device: device.name, hostApi: device.hostApi }, 'input device chosen');
     this.reopen();
     await this.reopening;

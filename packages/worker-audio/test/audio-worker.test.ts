@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import {
   AudioBeatValidator,
@@ -9,6 +11,7 @@ import {
 import { allocatePorts, devAudioDir, makeTempDir, removeDir, waitFor } from '@vj/test-support';
 import type { AudioConfig } from '../src/audio-config';
 import { AudioWorker } from '../src/audio-worker';
+import { SETTINGS_FILE } from '../src/settings-file';
 import { Receiver } from './output/fixtures';
 
 const DEV_AUDIO = devAudioDir();
@@ -26,17 +29,21 @@ interface Harness {
 
 const harnesses: Harness[] = [];
 
+async function stopHarness(harness: Harness): Promise<void> {
+  await harness.bus.close();
+  await harness.worker.stop();
+  await harness.receiver.close();
+}
+
 afterEach(async () => {
   for (const harness of harnesses.splice(0)) {
-    await harness.bus.close();
-    await harness.worker.stop();
-    await harness.receiver.close();
+    await stopHarness(harness);
     await removeDir(harness.vjHome);
   }
 });
 
-async function startWorker(config: Partial<AudioConfig>): Promise<Harness> {
-  const vjHome = await makeTempDir('vj-audio-worker-');
+async function startWorker(config: Partial<AudioConfig>, home?: string): Promise<Harness> {
+  const vjHome = home ?? (await makeTempDir('vj-audio-worker-'));
   const [commandPort, telemetryPort, oscPort] = (await allocatePorts(3)) as [number, number, number];
   const receiver = new Receiver();
   await receiver.listen(oscPort);
@@ -244,5 +251,60 @@ describe('AudioWorker', () => {
       structure: true,
       chroma: true,
     });
+  });
+
+  test('set_config survives a restart', async () => {
+    const first = await startWorker({ source: 'demo' });
+    await first.bus.request('audio_analyzer', 'set_config', {
+      source: 'file',
+      file: HOUSE_CLIP,
+      smoothing: 0.7,
+    });
+    harnesses.splice(harnesses.indexOf(first), 1);
+    await stopHarness(first);
+
+    const second = await startWorker({}, first.vjHome);
+    const state = (await second.bus.request('audio_analyzer', 'get_state')) as { config: AudioConfig };
+    expect(state.config.source).toBe('file');
+    expect(state.config.file).toBe(HOUSE_CLIP);
+    expect(state.config.smoothing).toBe(0.7);
+    expect(logLines(second).map((line) => line.msg)).toContain(
+      'restored the settings saved by set_config; forget_settings removes them',
+    );
+  });
+
+  test('forget_settings drops the saved settings', async () => {
+    const first = await startWorker({ source: 'demo' });
+    await first.bus.request('audio_analyzer', 'set_config', { smoothing: 0.7 });
+    await expect(first.bus.request('audio_analyzer', 'forget_settings')).resolves.toEqual({
+      forgotten: ['smoothing'],
+    });
+    harnesses.splice(harnesses.indexOf(first), 1);
+    await stopHarness(first);
+
+    const second = await startWorker({ source: 'demo' }, first.vjHome);
+    const state = (await second.bus.request('audio_analyzer', 'get_state')) as { config: AudioConfig };
+    expect(state.config.smoothing).toBe(0.5);
+  });
+
+  test('corrupt saved settings are logged and ignored', async () => {
+    const home = await makeTempDir('vj-audio-worker-');
+    writeFileSync(path.join(home, SETTINGS_FILE), '{"smoothing": 0.7, "source": "tape"');
+    const harness = await startWorker({ source: 'demo' }, home);
+    const state = (await harness.bus.request('audio_analyzer', 'get_state')) as { config: AudioConfig };
+    expect(state.config.smoothing).toBe(0.5);
+    const errors = logLines(harness).filter((line) => line.level === 50);
+    expect(errors.map((line) => line.msg)).toEqual([expect.stringContaining('is not valid JSON')]);
+  });
+
+  test('invalid saved keys are skipped', async () => {
+    const home = await makeTempDir('vj-audio-worker-');
+    writeFileSync(path.join(home, SETTINGS_FILE), JSON.stringify({ smoothing: 0.7, source: 'tape' }));
+    const harness = await startWorker({ source: 'demo' }, home);
+    const state = (await harness.bus.request('audio_analyzer', 'get_state')) as { config: AudioConfig };
+    expect(state.config.smoothing).toBe(0.7);
+    expect(state.config.source).toBe('demo');
+    const errors = logLines(harness).filter((line) => line.level === 50);
+    expect(errors.map((line) => line.msg)).toEqual([expect.stringContaining('saved setting source')]);
   });
 });
