@@ -3,6 +3,7 @@
  * written to the file, and judging an entry's health. The types are public
  * through the package index, and the functions are internal to the registry.
  */
+import { readFileSync } from 'node:fs';
 import { VjError } from '../errors';
 import {
   DEFAULT_SERVICE_HOST,
@@ -149,17 +150,33 @@ export function healthOf(
   return nowMs - entry.heartbeat_at * 1000 > staleAfterMs ? 'stale' : 'healthy';
 }
 
-/** Tells whether a process with `pid` exists on this machine. */
+/**
+ * Tells whether a process with `pid` runs on this machine. A zombie, a process
+ * that has exited but that its parent has not reaped yet, counts as dead: on
+ * Linux it still answers signal 0, so its state is read from /proc.
+ */
 export function isProcessAlive(pid: number): boolean {
   try {
     // Signal 0 checks existence and permission without sending anything.
     process.kill(pid, 0);
-    return true;
+    return !isZombie(pid);
   } catch (error) {
     // ESRCH: no such process. EPERM means it exists but belongs to another
     // user, and any other error is no proof of death, so both count as alive.
     return (error as NodeJS.ErrnoException).code !== 'ESRCH';
   }
+}
+
+/** Reads the state letter of /proc/<pid>/stat; false where /proc is missing (macOS) or unreadable. */
+function isZombie(pid: number): boolean {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return false;
+  }
+  // The command name in brackets may contain spaces, so the state is the first field after its ')'.
+  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
 }
 
 const PREVIEW_LENGTH = 80;
