@@ -11,6 +11,7 @@ import { isProcessAlive } from '../registry/entry';
 import type { Event, Heartbeat } from '../schemas/envelope';
 import type { WorkerState, WorkerStatus } from '../schemas/payloads';
 import { type EventName, eventTopic, Topics } from '../schemas/topics';
+import { CommandClient } from '../transport/command-client';
 import { type CommandHandler, CommandServer } from '../transport/command-server';
 import { tcpEndpoint } from '../transport/endpoint';
 import { TelemetryPublisher } from '../transport/publisher';
@@ -19,6 +20,9 @@ import { type ResolvedWorkerOptions, resolveWorkerOptions, type WorkerOptions } 
 
 /** Maximum time a graceful shutdown may take before the process exits anyway, in ms. */
 export const SHUTDOWN_TIMEOUT_MS = 2000;
+
+/** Time that a registered worker of the same name has to answer before a new one takes its name. */
+const NAME_CHECK_TIMEOUT_MS = 1000;
 
 const RESTART_BIND_ATTEMPTS = 40;
 const RESTART_BIND_RETRY_MS = 50;
@@ -274,10 +278,11 @@ export class Worker<Config extends Record<string, unknown> = Record<string, unkn
   protected onConfigChanged(_changes: Partial<Config>): void {}
 
   /**
-   * Rejects a start while another live process is registered under this
+   * Rejects a start while another live worker is registered under this
    * worker's name: two workers of one name take turns overwriting the entry,
    * so clients reach each at random and a supervisor takes the live one for
-   * hung. A dead pid or a stale heartbeat frees the name, as after a crash.
+   * hung. A dead pid, a stale heartbeat or a worker that does not answer
+   * frees the name, as after a crash.
    */
   private async checkNameIsFree(): Promise<void> {
     let entry: RegistryEntry | undefined;
@@ -289,11 +294,33 @@ export class Worker<Config extends Record<string, unknown> = Record<string, unkn
     }
     if (entry === undefined || entry.pid === process.pid) return;
     if ((await this.registry.health(this.name)) !== 'healthy' || !isProcessAlive(entry.pid)) return;
+    if (!(await this.answersAsItself(entry))) return;
     throw new VjError(
       'VJ_WORKER_NAME_IN_USE',
       `Another ${this.name} is running (pid ${entry.pid}, ports ${entry.ports.command}/${entry.ports.telemetry}, as the registry in ${path.dirname(this.registry.path)} says); stop it first (pnpm stop, or vj stop ${this.name}), or run this one with its own VJ_HOME`,
       { name: this.name, pid: entry.pid, shortMessage: `${this.name} already runs as pid ${entry.pid}` },
     );
+  }
+
+  /**
+   * Tells whether the registered worker answers health_check with its own pid
+   * within a second. One that is hung, stopped or gone does not, so it may be
+   * replaced, as a supervisor replaces a hung worker.
+   */
+  private async answersAsItself(entry: RegistryEntry): Promise<boolean> {
+    const client = new CommandClient({
+      endpoint: tcpEndpoint(entry.host ?? this.options.host, entry.ports.command),
+      timeoutMs: NAME_CHECK_TIMEOUT_MS,
+      source: this.name,
+    });
+    try {
+      const reply = await client.request('health_check');
+      return reply?.pid === entry.pid;
+    } catch {
+      return false;
+    } finally {
+      client.close();
+    }
   }
 
   /** Rewrites a port-in-use error to name the variable to change and, when the registry names it, the holder. */
