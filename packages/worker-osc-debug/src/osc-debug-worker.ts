@@ -5,7 +5,7 @@
 import type dgram from 'node:dgram';
 import { Topics, VjError, Worker, type WorkerOptions } from '@vj/bus';
 import { AddressStats } from './capture/address-stats';
-import { type CapturedEntry, toCapturedEntries } from './capture/entry';
+import { type CapturedEntry, type CapturedMessage, toCapturedEntries } from './capture/entry';
 import { checkForwardTarget, UdpForwarder } from './capture/forwarder';
 import { type AddressMatcher, compileAddressPattern } from './capture/glob';
 import { DEFAULT_RING_CAPACITY, RingBuffer } from './capture/ring-buffer';
@@ -41,6 +41,8 @@ export const STATS_INTERVAL_MS = 1000;
 
 const MAX_BUFFER_SIZE = 100_000;
 const DEFAULT_GET_LIMIT = 100;
+/** Addresses whose newest message is kept beside the buffer; later new addresses are not kept. */
+const MAX_REMEMBERED_ADDRESSES = 4096;
 const MATCH_ALL = (): boolean => true;
 
 /**
@@ -52,6 +54,8 @@ const MATCH_ALL = (): boolean => true;
  */
 export class OscDebugWorker extends Worker<OscDebugConfig> {
   private buffer: RingBuffer<CapturedEntry>;
+  /** Newest message of each address, for get_messages with a filter. */
+  private readonly lastByAddress = new Map<string, CapturedMessage>();
   private readonly stats = new AddressStats();
   private readonly pending = new RingBuffer<CapturedEntry>(MAX_BATCH_ENTRIES);
   private pendingTotal = 0;
@@ -169,6 +173,12 @@ export class OscDebugWorker extends Worker<OscDebugConfig> {
     const entries = toCapturedEntries(decodePacket(datagram), arrival, () => this.stats.countBundle());
     for (const entry of entries) {
       this.buffer.push(entry);
+      if (
+        entry.kind === 'message' &&
+        (this.lastByAddress.has(entry.address) || this.lastByAddress.size < MAX_REMEMBERED_ADDRESSES)
+      ) {
+        this.lastByAddress.set(entry.address, entry);
+      }
       this.stats.countEntry(entry);
       if (!this.passesFilter(entry)) continue;
       this.pending.push(entry);
@@ -230,7 +240,18 @@ export class OscDebugWorker extends Worker<OscDebugConfig> {
       throw invalidPayload('get_messages', 'filter', 'an OSC address pattern string', filter);
 
     const matches = filter === '' ? MATCH_ALL : entryMatcher(compileAddressPattern(filter));
-    return { messages: this.buffer.latest(limit, matches), buffered: this.buffer.size };
+    const messages = this.buffer.latest(limit, matches);
+    if (filter !== '' && messages.length < limit) {
+      // A busy sender (the analyser sends about 800 messages/s) pushes a rare address out of the
+      // buffer within a second, so the newest message of each matching address is kept aside.
+      const held = new Set(messages);
+      for (const entry of this.lastByAddress.values()) {
+        if (!held.has(entry) && matches(entry)) messages.push(entry);
+      }
+      messages.sort((a, b) => b.received_at - a.received_at);
+      messages.length = Math.min(messages.length, limit);
+    }
+    return { messages, buffered: this.buffer.size };
   }
 
   private setFilter(payload: Record<string, unknown>): Record<string, unknown> {
@@ -252,6 +273,7 @@ export class OscDebugWorker extends Worker<OscDebugConfig> {
   private clear(): Record<string, unknown> {
     const cleared = this.buffer.size;
     this.buffer.clear();
+    this.lastByAddress.clear();
     this.stats.clear();
     this.forwarder.clearCounts();
     this.pending.clear();

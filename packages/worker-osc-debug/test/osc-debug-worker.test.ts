@@ -133,6 +133,31 @@ function logLines(harness: Harness): Array<Record<string, unknown>> {
 }
 
 describe('OscDebugWorker', () => {
+  test('get_messages finds a rare address after a flood', async () => {
+    const harness = await startWorker(1);
+    const port = harness.udpPorts[0] as number;
+
+    await send(port, encodeMessage('/test', [{ type: 'f', value: 0.5 }]));
+    for (let i = 0; i < 600; i++) await send(port, encodeMessage('/audio/levels', [{ type: 'f', value: i }]));
+    await waitFor(async () => (await getStats(harness)).messages === 601, { timeoutMs: 10_000 });
+
+    // The 500-entry buffer no longer holds /test, but the newest message of each address is kept.
+    const all = await getMessages(harness, { limit: 500 });
+    expect(all.some((entry) => (entry as { address?: string }).address === '/test')).toBe(false);
+    const rare = await getMessages(harness, { filter: '/test' });
+    expect(rare).toHaveLength(1);
+    expect(rare[0]).toMatchObject({ address: '/test', args: [{ type: 'f', value: 0.5 }] });
+    const both = await getMessages(harness, { filter: '/{test,audio/levels}', limit: 3 });
+    expect(both.map((entry) => (entry as { address: string }).address)).toEqual([
+      '/audio/levels',
+      '/audio/levels',
+      '/audio/levels',
+    ]);
+
+    await harness.bus.request('osc_debugger', 'clear');
+    expect(await getMessages(harness, { filter: '/test' })).toEqual([]);
+  });
+
   test('worker captures messages and bundles with their source', async () => {
     const harness = await startWorker(1);
     const port = harness.udpPorts[0] as number;
