@@ -31,6 +31,22 @@ export function clip(text: string, width: number): string {
 }
 
 /** Cuts `text` to `width` columns from the left, keeping its end, as for file paths. */
+/** Breaks text into lines of at most `width` characters at spaces; a longer word is cut. */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter((part) => part !== '')) {
+    if (line === '') line = word;
+    else if (line.length + 1 + word.length <= width) line = `${line} ${word}`;
+    else {
+      lines.push(clip(line, width));
+      line = word;
+    }
+  }
+  if (line !== '') lines.push(clip(line, width));
+  return lines;
+}
+
 export function clipStart(text: string, width: number): string {
   return text.length > width ? `…${text.slice(text.length - Math.max(0, width - 1))}` : text;
 }

@@ -3,7 +3,7 @@
  * and whether it plays. The position moves on between reports while playing.
  */
 import type { PlaybackStatus } from '@vj/bus';
-import { bar, clip, colour, escapeTags, formatClock, heading } from '../format';
+import { bar, clip, colour, escapeTags, formatClock, heading, wrap } from '../format';
 import type { RenderContext, Screen } from '../screen';
 
 const SPOTIFY_MONITOR = 'spotify_monitor';
@@ -40,7 +40,10 @@ export const nowPlayingScreen: Screen = {
     lines.push(field('player', `${state.player ?? '–'} (${state.backend})`, width));
     lines.push(`${'status'.padEnd(LABEL_WIDTH)}${colour(STATUS_COLOURS[state.status], state.status)}`);
     if (state.availability !== 'ok') {
-      lines.push(colour('yellow', escapeTags(clip(`${state.availability}: ${state.hint ?? ''}`, width))));
+      // The hint says what to do, so it wraps instead of being cut at the screen's edge.
+      for (const line of wrap(`${state.availability}: ${state.hint ?? ''}`, width)) {
+        lines.push(colour('yellow', escapeTags(line)));
+      }
     }
     lines.push('');
     lines.push(field('artist', state.artist ?? '–', width));
