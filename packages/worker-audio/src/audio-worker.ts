@@ -20,6 +20,7 @@ import {
 import { loadAddressMap } from './output/address-map';
 import { frameMessages } from './output/osc-messages';
 import { OscSender } from './output/osc-sender';
+import type { RhythmOverrides } from './rhythm/rhythm-tracker';
 import { clearSettings, loadSettings, SETTINGS_FILE, saveSettings } from './settings-file';
 import { createSource, type SourceChoice } from './source-factory';
 import { listInputDevices } from './sources/device-list';
@@ -44,6 +45,8 @@ export interface AudioWorkerOptions extends Omit<Partial<WorkerOptions<AudioConf
 }
 
 const SILENT_DBFS = -120;
+/** Largest phase shift in milliseconds that one `nudge` command may request. */
+const MAX_NUDGE_MS = 1000;
 
 /** Per-second counters behind `audio.stats`. */
 interface SecondCounters {
@@ -115,6 +118,12 @@ export class AudioWorker extends Worker<AudioConfig> {
     this.command('list_devices', () => this.listDevices());
     this.command('set_device', (payload) => this.setDevice(payload));
     this.command('get_features', () => ({ frame: this.latest ?? null }));
+    this.command('tap', () => this.override('tap', (rhythm) => rhythm.tap()));
+    this.command('double', () => this.override('double', (rhythm) => rhythm.double()));
+    this.command('halve', () => this.override('halve', (rhythm) => rhythm.halve()));
+    this.command('nudge', (payload) => this.nudge(payload));
+    this.command('resync', () => this.override('resync', (rhythm) => rhythm.resync()));
+    this.command('release', () => this.override('release', (rhythm) => rhythm.release()));
     this.command('forget_settings', () => this.forgetSettings());
   }
 
@@ -361,6 +370,8 @@ export class AudioWorker extends Worker<AudioConfig> {
     this.countSecond(frame);
     if (frame.isOnset) {
       this.onsetSincePublish = true;
+    }
+    if (frame.beatChecked) {
       this.publish(Topics.audioBeat, beatPayload(frame));
     }
     this.fluxSincePublish = Math.max(this.fluxSincePublish, frame.flux);
@@ -433,6 +444,32 @@ export class AudioWorker extends Worker<AudioConfig> {
           current !== undefined && current.name === device.name && current.hostApi === device.hostApi,
       })),
     };
+  }
+
+  /**
+   * Applies a performer override to the beat tracking of the open input.
+   * Overrides last until `release` or until the input is reopened.
+   */
+  private override(command: string, apply: (rhythm: RhythmOverrides) => void): Record<string, unknown> {
+    const analyzer = this.analyzer;
+    if (analyzer === undefined) {
+      return { applied: false, reason: 'no audio input is open' };
+    }
+    apply(analyzer.rhythmOverrides);
+    this.log.info({ command }, 'beat override applied');
+    return { applied: true };
+  }
+
+  private nudge(payload: Record<string, unknown>): Record<string, unknown> {
+    const ms = payload.ms;
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || Math.abs(ms) > MAX_NUDGE_MS) {
+      throw new VjError(
+        'VJ_BUS_INVALID_PAYLOAD',
+        `nudge expects "ms" to be a number of milliseconds from -${MAX_NUDGE_MS} to ${MAX_NUDGE_MS}, received ${JSON.stringify(ms)}`,
+        { field: 'ms', value: ms, shortMessage: 'invalid nudge' },
+      );
+    }
+    return this.override('nudge', (rhythm) => rhythm.nudge(ms));
   }
 
   private async setDevice(payload: Record<string, unknown>): Promise<Record<string, unknown>> {

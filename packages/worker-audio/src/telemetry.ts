@@ -1,7 +1,7 @@
 /**
  * Bus payloads of the analyser: `audio.features` decimated to the telemetry
  * rate, with onsets in between carried over so that none is lost, and
- * `audio.beat` for each onset.
+ * `audio.beat` for each tracked beat.
  */
 import type { AudioBeat, AudioFeatures, InputStatus } from '@vj/bus';
 import type { FrameFeatures } from './analysis/types';
@@ -50,13 +50,20 @@ export function featuresPayload(
   };
 }
 
-/** Builds the `audio.beat` payload of an onset frame. */
+/**
+ * Builds the `audio.beat` payload of the beat checked in `frame` (one with
+ * `beatChecked` set): the beat's frame and time, with the tempo and phase of
+ * the frame that finished its onset check, up to about 50 ms later.
+ */
 export function beatPayload(frame: FrameFeatures): AudioBeat {
   return {
-    frame: frame.frame,
-    time_s: round(Math.max(0, frame.timeS), 4),
+    frame: Math.max(0, frame.checkedBeatFrame),
+    time_s: round(Math.max(0, frame.checkedBeatTimeS), 4),
     flux: round(clampUnit(frame.flux)),
     bpm: round(Math.max(0, frame.bpm), 2),
     bpm_confidence: round(clampUnit(frame.bpmConfidence)),
+    phase: round(clampUnit(frame.beatPhase)),
+    predicted: frame.beatPredicted,
+    bar_beat: Math.max(1, frame.checkedBarBeat),
   };
 }

@@ -102,11 +102,15 @@ describe('AudioWorker', () => {
     const addresses = new Set(harness.receiver.messages.map((message) => message.address));
     expect([...addresses].sort()).toEqual(
       [
+        '/audio/bar',
         '/audio/beat',
+        '/audio/beat_phase',
         '/audio/bpm',
+        '/audio/bpm_alt',
         '/audio/hits',
         '/audio/levels',
         '/audio/loudness',
+        '/audio/onset',
         '/audio/pitch',
         '/audio/presence',
         '/audio/spectrum',
@@ -129,6 +133,29 @@ describe('AudioWorker', () => {
       kind: 'file',
       description: expect.stringContaining('xm-house-145bpm.wav'),
     });
+  });
+
+  test('beat commands apply to the open input', async () => {
+    const harness = await startWorker({ source: 'file', file: HOUSE_CLIP, pace: 'realtime', loop: true });
+    await waitFor(
+      () => payloadsOf(harness, 'audio.features').some((payload) => (payload.bpm as number) > 100),
+      {
+        timeoutMs: 15_000,
+        message: 'a tempo',
+      },
+    );
+    await expect(harness.bus.request('audio_analyzer', 'double')).resolves.toEqual({ applied: true });
+    await waitFor(() => (payloadsOf(harness, 'audio.features').at(-1)?.bpm as number) > 250, {
+      timeoutMs: 5_000,
+      message: 'the doubled tempo',
+    });
+    for (const command of ['halve', 'tap', 'resync', 'release']) {
+      await expect(harness.bus.request('audio_analyzer', command)).resolves.toEqual({ applied: true });
+    }
+    await expect(harness.bus.request('audio_analyzer', 'nudge', { ms: -20 })).resolves.toEqual({
+      applied: true,
+    });
+    await expect(harness.bus.request('audio_analyzer', 'nudge', { ms: 'late' })).rejects.toThrow('"ms"');
   });
 
   test('features telemetry is decimated', async () => {

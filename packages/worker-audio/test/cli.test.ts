@@ -56,14 +56,14 @@ describe('vj-audio analyze', () => {
     expect(summary.speed_x_realtime).toBeGreaterThan(1);
   });
 
-  test('onsets fall on the ground-truth beats', async () => {
+  test('tracked beats fall on the ground-truth beats', async () => {
     const manifest = (await import(path.join(devAudioDir(), 'manifest.json'))) as {
       files: Array<{ name: string; ground_truth_beats_s: number[] }>;
     };
     const truth =
       manifest.files.find((file) => file.name === 'xm-house-145bpm.wav')?.ground_truth_beats_s ?? [];
     const summary = JSON.parse((await vjAudio('analyze', clip, '--json')).stdout) as AnalysisSummary;
-    const hit = truth.filter((beat) => summary.beats_s.some((onset) => Math.abs(onset - beat) <= 0.07));
+    const hit = truth.filter((beat) => summary.beats_s.some((tracked) => Math.abs(tracked - beat) <= 0.07));
     expect(truth.length).toBeGreaterThan(60);
     expect(hit.length / truth.length).toBeGreaterThan(0.9);
   });

@@ -94,6 +94,12 @@ export const AudioBeat = Type.Object({
   bpm: Type.Number({ minimum: 0 }),
   /** Confidence of the tempo 0–1. */
   bpm_confidence: Unit,
+  /** Beat phase 0–1 when the event was sent, up to about 50 ms after the beat, once its onset check ended. */
+  phase: Type.Optional(Unit),
+  /** True when no onset backed the beat, so only the beat clock placed it. */
+  predicted: Type.Optional(Type.Boolean()),
+  /** Position of the beat in its bar, 1 to 16 (1 is the downbeat; 4-beat bars by default). */
+  bar_beat: Type.Optional(Type.Integer({ minimum: 1, maximum: 16 })),
 });
 export type AudioBeat = Static<typeof AudioBeat>;
 

@@ -4,6 +4,8 @@
  * detector, and owns one object per feature.
  */
 import { VjError } from '@vj/bus';
+import { type RhythmOverrides, RhythmTracker } from '../rhythm/rhythm-tracker';
+import type { RhythmFrame } from '../rhythm/types';
 import { Chroma } from './chroma';
 import {
   type AnalysisChanges,
@@ -19,7 +21,6 @@ import { type PitchEstimate, YinPitch } from './pitch';
 import { spectralCentroidHz, spectralFlatness, spectralRolloffHz } from './spectral-shape';
 import { Spectrum } from './spectrum';
 import { brightnessOf, StructureTracker } from './structure';
-import { TempoEstimator } from './tempo';
 import type { AnalysisConfig, FrameFeatures } from './types';
 
 /**
@@ -42,7 +43,7 @@ export class Analyzer {
   private readonly chroma: Chroma;
   private readonly levels: LevelTracker;
   private readonly onset: OnsetDetector;
-  private readonly tempo: TempoEstimator;
+  private readonly rhythm: RhythmTracker;
   private readonly loudness: LoudnessMeter;
   private readonly structure: StructureTracker;
   private readonly inputLevel: InputLevel = { peakDbfs: 0, rmsDbfs: 0, status: 'silent' };
@@ -62,7 +63,12 @@ export class Analyzer {
     this.chroma = new Chroma(config.windowSize, config.sampleRate);
     this.levels = new LevelTracker(config, this.spectrum);
     this.onset = new OnsetDetector(this.spectrum.binCount, this.hopS);
-    this.tempo = new TempoEstimator(this.hopS, config.bpmRange);
+    this.rhythm = new RhythmTracker({
+      sampleRate: config.sampleRate,
+      hopSize: config.hopSize,
+      windowSize: config.windowSize,
+      bpmRange: config.bpmRange,
+    });
     this.loudness = new LoudnessMeter(config.sampleRate, config.hopSize);
     this.structure = new StructureTracker(this.hopS);
     this.pitch = new YinPitch(config.sampleRate, config.pitchRangeHz);
@@ -73,6 +79,11 @@ export class Analyzer {
   /** The resolved, frozen settings in use. */
   get config(): Readonly<AnalysisConfig> {
     return this.currentConfig;
+  }
+
+  /** Performer overrides of the beat tracking: tap, double, halve, nudge, resync and release (see RhythmTracker). */
+  get rhythmOverrides(): RhythmOverrides {
+    return this.rhythm;
   }
 
   /**
@@ -114,7 +125,7 @@ export class Analyzer {
     const config = mergeAnalysisChanges(previous, changes);
     this.currentConfig = config;
     this.levels.configure(config);
-    this.tempo.setRange(config.bpmRange);
+    this.rhythm.configure({ bpmRange: config.bpmRange });
     if (config.pitchRangeHz !== previous.pitchRangeHz) {
       this.pitch = new YinPitch(config.sampleRate, config.pitchRangeHz);
       this.resizeHistory(Math.max(config.windowSize, this.pitch.inputLength));
@@ -128,7 +139,7 @@ export class Analyzer {
     this.frame = 0;
     this.levels.reset();
     this.onset.reset();
-    this.tempo.reset();
+    this.rhythm.reset();
     this.loudness.reset();
     this.structure.reset();
   }
@@ -136,11 +147,12 @@ export class Analyzer {
   private processFrame(hop: Float32Array, gated: boolean): void {
     const config = this.currentConfig;
     this.levels.process(this.spectrum, this.window, gated);
-    if (config.features.onset || config.features.bpm) {
+    if (config.features.onset) {
       this.onset.process(this.spectrum.amplitude, gated);
     }
     if (config.features.bpm) {
-      this.tempo.process(this.onset.strength, gated);
+      const timeS = ((this.frame + 1) * config.hopSize - 1) / config.sampleRate;
+      this.rhythm.process({ amplitude: this.spectrum.amplitude, timeS, gated });
     }
     if (config.features.loudness) {
       this.loudness.process(hop);
@@ -163,6 +175,10 @@ export class Analyzer {
     const config = this.currentConfig;
     const { features } = config;
     const centroidHz = spectralCentroidHz(this.spectrum.amplitude, this.spectrum.binHz);
+    const rhythm = features.bpm ? this.rhythm.latest : NO_RHYTHM;
+    const checkedBeatFrame = rhythm.beatChecked
+      ? Math.round((rhythm.checkedBeatTimeS * config.sampleRate + 1) / config.hopSize) - 1
+      : -1;
     return {
       frame: this.frame,
       timeS: ((this.frame + 1) * config.hopSize - 1) / config.sampleRate,
@@ -179,8 +195,19 @@ export class Analyzer {
       chroma:
         features.chroma && !gated ? this.chroma.compute(this.spectrum.amplitude) : new Array(12).fill(0),
       isOnset: features.onset && this.onset.isOnset,
-      bpm: features.bpm ? this.tempo.bpm : 0,
-      bpmConfidence: features.bpm ? this.tempo.confidence : 0,
+      bpm: rhythm.bpm,
+      bpmConfidence: rhythm.bpmConfidence,
+      bpmAlt: rhythm.bpmAlt,
+      bpmAltConfidence: rhythm.bpmAltConfidence,
+      isBeat: rhythm.isBeat,
+      beatPhase: rhythm.beatPhase,
+      barBeat: rhythm.barBeat,
+      downbeatKnown: rhythm.downbeatKnown,
+      beatChecked: rhythm.beatChecked,
+      beatPredicted: rhythm.beatChecked && rhythm.predicted,
+      checkedBeatFrame,
+      checkedBeatTimeS: rhythm.beatChecked ? rhythm.checkedBeatTimeS : -1,
+      checkedBarBeat: rhythm.beatChecked ? rhythm.checkedBarBeat : 0,
       pitchHz: this.pitchEstimate.hz,
       pitchConfidence: this.pitchEstimate.confidence,
       loudnessMomentaryLufs: features.loudness ? this.loudness.momentaryLufs : SILENT_LUFS,
@@ -206,6 +233,27 @@ export class Analyzer {
     this.window = history.subarray(length - this.currentConfig.windowSize);
   }
 }
+
+/** Rhythm state while tempo tracking is switched off. */
+const NO_RHYTHM: Readonly<RhythmFrame> = Object.freeze({
+  isOnset: false,
+  onsetStrength: 0,
+  bpm: 0,
+  bpmConfidence: 0,
+  bpmAlt: 0,
+  bpmAltConfidence: 0,
+  isBeat: false,
+  beatChecked: false,
+  predicted: false,
+  checkedBeatTimeS: 0,
+  checkedBarBeat: 0,
+  beatPhase: 0,
+  barBeat: 0,
+  downbeatKnown: false,
+  beatIndex: -1,
+  locked: false,
+  override: 'none',
+});
 
 /** Copies `values` to a new plain array. A counted loop took 0.04 µs for 32 values where Array.from took 0.6 µs. */
 function toArray(values: Float64Array): number[] {

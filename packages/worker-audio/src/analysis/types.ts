@@ -78,10 +78,32 @@ export interface FrameFeatures {
   chroma: number[];
   /** True when an onset was detected in this frame. */
   isOnset: boolean;
-  /** Tempo in BPM, 0 when there is no estimate. */
+  /** Tempo in BPM from the rhythm tracker, 0 when there is no estimate. */
   bpm: number;
-  /** Confidence 0–1 of the tempo estimate. */
+  /** Confidence 0–1 of the tempo estimate, 0 when there is no estimate. */
   bpmConfidence: number;
+  /** Best alternative octave of `bpm` (double or half) in BPM, 0 when there is none. */
+  bpmAlt: number;
+  /** Confidence 0–1 of `bpmAlt`. */
+  bpmAltConfidence: number;
+  /** True when a tracked beat falls in this frame: the beat clock, which also ticks through masked onsets. */
+  isBeat: boolean;
+  /** Beat phase 0–1: 0 on the beat, rising linearly to the next; 0 while there is no tempo. */
+  beatPhase: number;
+  /** Position of the current beat in a 4-beat bar, 1–4 (1 is the downbeat); 0 while there is no tempo. */
+  barBeat: number;
+  /** True when beat 1 comes from downbeat detection or a resync, false while the bar counts from the first beat. */
+  downbeatKnown: boolean;
+  /** True in the frame where the onset check of the last beat ended, up to about 50 ms after that beat. */
+  beatChecked: boolean;
+  /** True when the checked beat had no onset, so only the beat clock placed it; false when `beatChecked` is false. */
+  beatPredicted: boolean;
+  /** Frame index of the checked beat, −1 when `beatChecked` is false. */
+  checkedBeatFrame: number;
+  /** Time in seconds of the checked beat, −1 when `beatChecked` is false. */
+  checkedBeatTimeS: number;
+  /** Bar position 1–4 of the checked beat, 0 when `beatChecked` is false. */
+  checkedBarBeat: number;
   /** Fundamental frequency in Hz, 0 when unvoiced. */
   pitchHz: number;
   /** Confidence 0–1 of the pitch estimate, 0 when unvoiced. */

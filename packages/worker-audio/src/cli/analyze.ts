@@ -29,8 +29,10 @@ export interface AnalysisSummary {
   /** Tempo at the end of the file, 0 when there is no estimate. */
   bpm: number;
   bpm_confidence: number;
-  /** Times in seconds of the frames flagged as onsets. */
+  /** Times in seconds of the tracked beats (the beat clock, including beats whose onset was masked). */
   beats_s: number[];
+  /** Times in seconds of the frames flagged as onsets. */
+  onsets_s: number[];
   /** One `[time_s, bpm, confidence]` per second of audio. */
   bpm_timeline: Array<[number, number, number]>;
   /** Level statistics per band name and for `rms`. */
@@ -78,6 +80,7 @@ export function analyzeDecoded(
   const levels = BandNames.map(() => new Float32Array(frameCount));
   const rmsLevels = new Float32Array(frameCount);
   const beats: number[] = [];
+  const onsets: number[] = [];
   const timeline: Array<[number, number, number]> = [];
   let last: FrameFeatures | undefined;
   let frames = 0;
@@ -91,7 +94,8 @@ export function analyzeDecoded(
       rmsLevels[frames] = frame.rms;
     }
     frames++;
-    if (frame.isOnset) beats.push(round(frame.timeS, 4));
+    if (frame.isBeat) beats.push(round(frame.timeS, 4));
+    if (frame.isOnset) onsets.push(round(frame.timeS, 4));
     while (frame.timeS >= nextSecond) {
       timeline.push([nextSecond, round(frame.bpm, 2), round(frame.bpmConfidence, 3)]);
       nextSecond++;
@@ -116,6 +120,7 @@ export function analyzeDecoded(
     bpm: round(last?.bpm ?? 0, 2),
     bpm_confidence: round(last?.bpmConfidence ?? 0, 3),
     beats_s: beats,
+    onsets_s: onsets,
     bpm_timeline: timeline,
     levels: levelSummary,
     analysis_s: round(analysisS, 3),

@@ -1,8 +1,9 @@
 /**
  * The OSC address map of the audio analyser: which messages one analysis
  * frame becomes. The first six addresses are the original map that existing
- * visual patches use; docs/osc.md lists every address with its types and
- * ranges.
+ * visual patches use, except that `/audio/beat` now carries the tracked beat
+ * and the raw onset flag moved to `/audio/onset`. docs/osc.md lists every
+ * address with its types and ranges.
  */
 import type { FrameFeatures } from '../analysis/types';
 
@@ -29,6 +30,10 @@ export const OscAddresses = {
   hits: '/audio/hits',
   presence: '/audio/presence',
   loudness: '/audio/loudness',
+  onset: '/audio/onset',
+  beatPhase: '/audio/beat_phase',
+  bar: '/audio/bar',
+  bpmAlt: '/audio/bpm_alt',
 } as const;
 
 function floats(values: readonly number[]): OscArgument[] {
@@ -48,7 +53,7 @@ export function frameMessages(frame: FrameFeatures): OscMessage[] {
   return [
     { address: OscAddresses.levels, args: floats([...frame.bands, frame.rms]) },
     { address: OscAddresses.spectrum, args: floats(frame.spectrum) },
-    { address: OscAddresses.beat, args: [flag(frame.isOnset), { type: 'f', value: frame.flux }] },
+    { address: OscAddresses.beat, args: [flag(frame.isBeat), { type: 'f', value: frame.flux }] },
     { address: OscAddresses.bpm, args: floats([frame.bpm, frame.bpmConfidence]) },
     { address: OscAddresses.pitch, args: floats([frame.pitchHz, frame.pitchConfidence]) },
     {
@@ -66,5 +71,12 @@ export function frameMessages(frame: FrameFeatures): OscMessage[] {
       address: OscAddresses.loudness,
       args: floats([frame.loudnessMomentaryLufs, frame.loudnessShortTermLufs]),
     },
+    { address: OscAddresses.onset, args: [flag(frame.isOnset), { type: 'f', value: frame.flux }] },
+    { address: OscAddresses.beatPhase, args: [{ type: 'f', value: frame.beatPhase }] },
+    {
+      address: OscAddresses.bar,
+      args: [{ type: 'i', value: frame.barBeat }, flag(frame.downbeatKnown)],
+    },
+    { address: OscAddresses.bpmAlt, args: floats([frame.bpmAlt, frame.bpmAltConfidence]) },
   ];
 }

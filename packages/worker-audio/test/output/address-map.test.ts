@@ -32,6 +32,10 @@ describe('frameMessages', () => {
     expect(byAddress.get(OscAddresses.hits)).toBe('f'.repeat(7));
     expect(byAddress.get(OscAddresses.presence)).toBe('f'.repeat(7));
     expect(byAddress.get(OscAddresses.loudness)).toBe('ff');
+    expect(byAddress.get(OscAddresses.onset)).toBe('if');
+    expect(byAddress.get(OscAddresses.beatPhase)).toBe('f');
+    expect(byAddress.get(OscAddresses.bar)).toBe('ii');
+    expect(byAddress.get(OscAddresses.bpmAlt)).toBe('ff');
     expect(messages).toHaveLength(Object.keys(OscAddresses).length);
   });
 

@@ -18,6 +18,8 @@ class RecordingLog {
 }
 
 const silentLog = new RecordingLog();
+/** Messages that one frame becomes: one per address. */
+const PER_FRAME = Object.keys(OscAddresses).length;
 
 describe('OscSender', () => {
   let receivers: Receiver[] = [];
@@ -70,6 +72,10 @@ describe('OscSender', () => {
     expect(byAddress.get('/audio/hits')?.typeTags).toBe('fffffff');
     expect(byAddress.get('/audio/presence')?.typeTags).toBe('fffffff');
     expect(byAddress.get('/audio/loudness')?.args).toEqual([-14.5, -15.25]);
+    expect(byAddress.get('/audio/onset')?.args).toEqual([1, 0.25]);
+    expect(byAddress.get('/audio/beat_phase')?.args).toEqual([0.25]);
+    expect(byAddress.get('/audio/bar')?.args).toEqual([2, 0]);
+    expect(byAddress.get('/audio/bpm_alt')?.args).toEqual([64, expect.closeTo(0.3, 5)]);
     expect(byAddress.size).toBe(Object.keys(OscAddresses).length);
   });
 
@@ -106,7 +112,9 @@ describe('OscSender', () => {
     ]);
     sender.sendFrame(frameMessages(sampleFrame()));
     const [plain, mapped] = receivers as [Receiver, Receiver];
-    await waitFor(() => plain.messages.length === 9 && mapped.messages.length === 8, { timeoutMs: 10_000 });
+    await waitFor(() => plain.messages.length === PER_FRAME && mapped.messages.length === PER_FRAME - 1, {
+      timeoutMs: 10_000,
+    });
 
     expect(mapped.messages.map((message) => message.address)).not.toContain('/deck/audio/spectrum');
     expect(mapped.messages.find((message) => message.address === '/deck/lv')?.args[0]).toBeCloseTo(10, 4);
@@ -144,13 +152,13 @@ describe('OscSender', () => {
     expect(sender.stats()[1]?.queued).toBe(2);
 
     const [directReceiver, delayedReceiver] = receivers as [Receiver, Receiver];
-    await waitFor(() => delayedReceiver.messages.length === 18, { timeoutMs: 10_000 });
+    await waitFor(() => delayedReceiver.messages.length === 2 * PER_FRAME, { timeoutMs: 10_000 });
 
     // A delayed datagram can arrive late on a busy machine, never early.
     expect(
       Math.min(...delayedReceiver.messages.map((message) => message.receivedAtMs)) - sentAt,
     ).toBeGreaterThanOrEqual(299);
-    expect(directReceiver.messages).toHaveLength(18);
+    expect(directReceiver.messages).toHaveLength(2 * PER_FRAME);
     const tempos = delayedReceiver.messages
       .filter((message) => message.address === '/audio/bpm')
       .map((message) => message.args[0]);
@@ -162,10 +170,10 @@ describe('OscSender', () => {
     sender = new OscSender(silentLog);
     sender.setTargets([{ host: '127.0.0.1', port }]);
     sender.sendFrame(frameMessages(sampleFrame()));
-    await waitFor(() => sender?.stats()[0]?.sent === 9, { timeoutMs: 10_000 });
+    await waitFor(() => sender?.stats()[0]?.sent === PER_FRAME, { timeoutMs: 10_000 });
     expect(sender.stats()[0]).toMatchObject({
       target: `127.0.0.1:${port}`,
-      sent: 9,
+      sent: PER_FRAME,
       errors: 0,
       last_error: null,
     });
@@ -183,7 +191,7 @@ describe('OscSender', () => {
     (internals.targets[0] as { host: string }).host = '192.0.2.1';
     sender.sendFrame(frameMessages(sampleFrame()));
     sender.sendFrame(frameMessages(sampleFrame()));
-    await waitFor(() => sender?.stats()[0]?.errors === 18, { timeoutMs: 10_000 });
+    await waitFor(() => sender?.stats()[0]?.errors === 2 * PER_FRAME, { timeoutMs: 10_000 });
 
     expect(sender.stats()[0]?.sent).toBe(0);
     expect(sender.stats()[0]?.last_error).toEqual(expect.any(String));
