@@ -53,6 +53,10 @@ export interface AudioConfig extends Record<string, unknown> {
   band_edges: Array<[number, number]>;
   /** Noise gate in dBFS, -120 to 0. */
   noise_gate_dbfs: number;
+  /** Lowest and highest tempo in BPM that the tracker may report, 30–300. */
+  bpm_range: [number, number];
+  /** Once the tempo is locked, a jump of more than 3 % is accepted only after it has held for a while. */
+  tempo_lock: boolean;
   /** Features to compute; set_config may name only some of them. */
   features: FeatureSwitches;
   /** OSC destinations. */
@@ -83,6 +87,8 @@ export const DEFAULT_AUDIO_CONFIG: AudioConfig = {
   band_gains: [1, 1, 1, 1, 1, 1, 1],
   band_edges: BandNames.map((name) => [...BandEdgesHz[name]] as [number, number]),
   noise_gate_dbfs: -60,
+  bpm_range: [60, 200],
+  tempo_lock: true,
   features: {
     spectrum: true,
     onset: true,
@@ -155,6 +161,7 @@ export function checkAudioConfigKey(key: string, value: unknown): true | string 
       );
     case 'loop':
     case 'osc_bundle':
+    case 'tempo_lock':
       return typeof value === 'boolean' || `expected true or false, received ${show(value)}`;
     case 'pace':
       return (
@@ -197,6 +204,15 @@ export function checkAudioConfigKey(key: string, value: unknown): true | string 
       return checkBandEdges(value);
     case 'noise_gate_dbfs':
       return isNumberIn(value, -120, 0) || `expected a level in dBFS from -120 to 0, received ${show(value)}`;
+    case 'bpm_range':
+      return (
+        (Array.isArray(value) &&
+          value.length === 2 &&
+          isNumberIn(value[0], 30, 300) &&
+          isNumberIn(value[1], 30, 300) &&
+          value[0] < value[1]) ||
+        `expected [min_bpm, max_bpm] with 30 <= min < max <= 300, received ${show(value)}`
+      );
     case 'features':
       return checkFeatures(value);
     case 'osc_targets':

@@ -334,4 +334,27 @@ describe('AudioWorker', () => {
     const errors = logLines(harness).filter((line) => line.level === 50);
     expect(errors.map((line) => line.msg)).toEqual([expect.stringContaining('saved setting source')]);
   });
+
+  test('bpm_range limits the reported tempo', async () => {
+    const harness = await startWorker({ source: 'file', file: HOUSE_CLIP });
+    await expect(
+      harness.bus.request('audio_analyzer', 'set_config', { bpm_range: [200, 100] }),
+    ).rejects.toThrow('bpm_range: expected [min_bpm, max_bpm] with 30 <= min < max <= 300');
+    await harness.bus.request('audio_analyzer', 'set_config', { bpm_range: [150, 200], tempo_lock: false });
+    const changedAt = harness.published.length;
+
+    // The clip is at 145 BPM, outside the new range, so the tracker must not report it.
+    await waitFor(
+      () => payloadsOf(harness, 'audio.stats').filter((stats) => (stats.frames as number) > 0).length >= 3,
+      {
+        timeoutMs: 20_000,
+      },
+    );
+    const tempos = harness.published
+      .slice(changedAt)
+      .filter((entry) => entry.topic === 'audio.features')
+      .map((entry) => entry.payload.bpm as number);
+    expect(tempos.length).toBeGreaterThan(0);
+    expect(tempos.every((bpm) => bpm === 0 || (bpm >= 150 && bpm <= 200))).toBe(true);
+  });
 });

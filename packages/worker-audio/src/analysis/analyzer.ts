@@ -68,6 +68,7 @@ export class Analyzer {
       hopSize: config.hopSize,
       windowSize: config.windowSize,
       bpmRange: config.bpmRange,
+      lockMode: config.tempoLock,
     });
     this.loudness = new LoudnessMeter(config.sampleRate, config.hopSize);
     this.structure = new StructureTracker(this.hopS);
@@ -125,7 +126,7 @@ export class Analyzer {
     const config = mergeAnalysisChanges(previous, changes);
     this.currentConfig = config;
     this.levels.configure(config);
-    this.rhythm.configure({ bpmRange: config.bpmRange });
+    this.rhythm.configure({ bpmRange: config.bpmRange, lockMode: config.tempoLock });
     if (config.pitchRangeHz !== previous.pitchRangeHz) {
       this.pitch = new YinPitch(config.sampleRate, config.pitchRangeHz);
       this.resizeHistory(Math.max(config.windowSize, this.pitch.inputLength));

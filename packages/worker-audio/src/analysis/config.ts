@@ -24,6 +24,7 @@ export const DEFAULT_ANALYSIS_CONFIG: Readonly<Omit<AnalysisConfig, 'sampleRate'
   hitsReleaseS: 0.1,
   presenceTimeS: 2,
   bpmRange: Object.freeze([60, 200] as const),
+  tempoLock: true,
   pitchRangeHz: Object.freeze([50, 2000] as const),
   features: Object.freeze({
     spectrum: true,
@@ -100,6 +101,7 @@ function validateAnalysisConfig(config: AnalysisConfig): void {
   checkRange('hitsReleaseS', config.hitsReleaseS, 0.01, 10);
   checkRange('presenceTimeS', config.presenceTimeS, 0.05, 60);
   checkOrderedPair('bpmRange', config.bpmRange, 30, 300);
+  if (typeof config.tempoLock !== 'boolean') throw invalid('tempoLock', config.tempoLock, 'true or false');
   checkOrderedPair('pitchRangeHz', config.pitchRangeHz, 20, config.sampleRate / 4);
 }
 

@@ -31,6 +31,8 @@ export interface AnalysisConfig {
   presenceTimeS: number;
   /** Lowest and highest tempo in BPM that the tempo estimate may return (default 60–200). */
   bpmRange: readonly [number, number];
+  /** Lock mode of the tempo: once locked, a jump of more than 3 % is accepted only after it has held (default true). */
+  tempoLock: boolean;
   /** Lowest and highest pitch in Hz that the pitch detector looks for (default 50–2000). */
   pitchRangeHz: readonly [number, number];
   /** Features to compute; the others read 0 (loudness reads -120 LUFS). Bands, RMS, centroid, rolloff, flatness and the input level are always computed. */
