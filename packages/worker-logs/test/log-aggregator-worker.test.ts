@@ -315,16 +315,18 @@ describe('LogAggregatorWorker on the bus', () => {
       { timeoutMs: 10000, message: '4 rotations' },
     );
 
-    // A rotation in progress has closed aggregated.log and not yet opened the new one, so wait for the writes to settle.
+    // A rotation in progress renames the files one after another, so a listing taken in the
+    // middle of one may miss a file; wait until the writes have settled.
     const logFiles = (): string[] =>
       readdirSync(path.join(vjHome, 'logs'))
         .filter((name) => name.startsWith('aggregated'))
         .sort();
-    await waitFor(() => logFiles().includes('aggregated.log'), {
-      timeoutMs: 5000,
-      message: 'aggregated.log reopened',
+    const expected = ['aggregated.1.log', 'aggregated.2.log', 'aggregated.log'];
+    await waitFor(() => JSON.stringify(logFiles()) === JSON.stringify(expected), {
+      timeoutMs: 10000,
+      message: 'three log files after the rotations settle',
     });
-    expect(logFiles()).toEqual(['aggregated.1.log', 'aggregated.2.log', 'aggregated.log']);
+    expect(logFiles()).toEqual(expected);
   });
 
   test('flood leaves the quiet worker whole', async () => {
