@@ -6,7 +6,7 @@ import { BandEdgesHz, BandNames } from '@vj/bus';
 import { checkOscTarget, type OscTarget } from './output/osc-sender';
 import type { SourceKind } from './sources/source';
 
-/** Which analysis features to compute; the others read 0. */
+/** Switches of the analysis features; a feature switched off reads 0. */
 export interface FeatureSwitches extends Record<string, boolean> {
   spectrum: boolean;
   onset: boolean;

@@ -74,7 +74,7 @@ export class AudioWorker extends Worker<AudioConfig> {
   /** Keys changed at run time, as saved in SETTINGS_FILE. */
   private saved: Partial<AudioConfig> = {};
   private saving: Promise<void> = Promise.resolve();
-  /** Why the input could not be opened, until an input opens; shown in get_state. */
+  /** Error message of the last failed open, cleared when an input opens; shown in get_state. */
   private sourceError: string | null = null;
   private features: AudioConfig['features'];
   // Source changes run one after another, so two quick set_config calls cannot open two inputs.
@@ -395,7 +395,7 @@ export class AudioWorker extends Worker<AudioConfig> {
     }
   }
 
-  /** The input status a person should see now: no_input wins over what the last frame said. */
+  /** Returns the input status to show now: no_input takes precedence over the last frame's status. */
   private inputStatus(): InputStatus {
     if (this.source === undefined || this.sourceStatus !== 'open') return 'no_input';
     return this.latest?.inputStatus ?? 'silent';
@@ -506,7 +506,7 @@ export class AudioWorker extends Worker<AudioConfig> {
   }
 }
 
-/** The analysis settings among the worker's settings, in the analyser's terms. */
+/** Converts the analysis keys among the worker's settings to the analyser's names. */
 function analysisChanges(config: Partial<AudioConfig>): AnalysisChanges {
   const changes: AnalysisChanges = {};
   if (config.smoothing !== undefined) changes.smoothing = config.smoothing;

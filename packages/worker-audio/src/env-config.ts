@@ -1,5 +1,5 @@
 /**
- * Start-up settings from the environment: `VJ_AUDIO_CONFIG` holds either a
+ * Start-up settings from the environment: `VJ_AUDIO_CONFIG` contains either a
  * JSON object of settings or the path of a JSON file with one, so a pm2 app
  * entry or a shell can choose the input without a command.
  *

@@ -20,7 +20,7 @@ export interface SourceLog {
   warn(fields: Record<string, unknown>, message: string): void;
 }
 
-/** What the factory needs besides the settings. */
+/** Context of the factory besides the settings. */
 export interface SourceContext {
   /** Folder of the saved device choice. */
   vjHome: string;
@@ -36,7 +36,7 @@ export interface SourceChoice {
   source: AudioSource;
   /** One sentence for logs and state. */
   reason: string;
-  /** True when the demo loop stands in because no device was found. */
+  /** True when the demo loop replaces a device because none was found. */
   isFallback: boolean;
 }
 

@@ -315,8 +315,8 @@ describe('LogAggregatorWorker on the bus', () => {
       { timeoutMs: 10000, message: '4 rotations' },
     );
 
-    // A rotation in progress renames the files one after another, so a listing taken in the
-    // middle of one may miss a file; wait until the writes have settled.
+    // A rotation renames the files one after another, so a listing taken during one
+    // may miss a file. The test waits until the writes have settled.
     const logFiles = (): string[] =>
       readdirSync(path.join(vjHome, 'logs'))
         .filter((name) => name.startsWith('aggregated'))

@@ -141,7 +141,7 @@ describe('OscDebugWorker', () => {
     for (let i = 0; i < 600; i++) await send(port, encodeMessage('/audio/levels', [{ type: 'f', value: i }]));
     await waitFor(async () => (await getStats(harness)).messages === 601, { timeoutMs: 10_000 });
 
-    // The 500-entry buffer no longer holds /test, but the newest message of each address is kept.
+    // The 500-entry buffer no longer contains /test, but the newest message of each address is kept.
     const all = await getMessages(harness, { limit: 500 });
     expect(all.some((entry) => (entry as { address?: string }).address === '/test')).toBe(false);
     const rare = await getMessages(harness, { filter: '/test' });

@@ -153,7 +153,7 @@ export function healthOf(
 /**
  * Tells whether a process with `pid` runs on this machine. A zombie, a process
  * that has exited but that its parent has not reaped yet, counts as dead: on
- * Linux it still answers signal 0, so its state is read from /proc.
+ * Linux signal 0 still reaches it, so its state is read from /proc.
  */
 export function isProcessAlive(pid: number): boolean {
   try {

@@ -22,7 +22,7 @@ export const BandEdgesHz: Readonly<Record<BandName, readonly [number, number]>> 
 
 const Unit = Type.Number({ minimum: 0, maximum: 1 });
 
-/** What a person checks first when nothing moves: whether there is an input and whether it carries sound. */
+/** Input diagnostics, checked first when nothing moves: whether there is an input and whether it carries sound. */
 export const InputStatus = Type.Union([
   Type.Literal('no_input'),
   Type.Literal('silent'),

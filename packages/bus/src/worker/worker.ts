@@ -21,7 +21,7 @@ import { type ResolvedWorkerOptions, resolveWorkerOptions, type WorkerOptions } 
 /** Maximum time a graceful shutdown may take before the process exits anyway, in ms. */
 export const SHUTDOWN_TIMEOUT_MS = 2000;
 
-/** Time that a registered worker of the same name has to answer before a new one takes its name. */
+/** Time that a registered worker of the same name has to reply before a new one takes its name. */
 const NAME_CHECK_TIMEOUT_MS = 1000;
 
 const RESTART_BIND_ATTEMPTS = 40;
@@ -281,7 +281,7 @@ export class Worker<Config extends Record<string, unknown> = Record<string, unkn
    * Rejects a start while another live worker is registered under this
    * worker's name: two workers of one name take turns overwriting the entry,
    * so clients reach each at random and a supervisor takes the live one for
-   * hung. A dead pid, a stale heartbeat or a worker that does not answer
+   * hung. A dead pid, a stale heartbeat or a worker that does not reply
    * frees the name, as after a crash.
    */
   private async checkNameIsFree(): Promise<void> {
@@ -303,7 +303,7 @@ export class Worker<Config extends Record<string, unknown> = Record<string, unkn
   }
 
   /**
-   * Tells whether the registered worker answers health_check with its own pid
+   * Tells whether the registered worker replies to health_check with its own pid
    * within a second. One that is hung, stopped or gone does not, so it may be
    * replaced, as a supervisor replaces a hung worker.
    */

@@ -155,7 +155,7 @@ export class SystemModel extends EventEmitter<SystemModelEvents> {
   /**
    * Reads the newest records from the log aggregator, so that the Logs screen
    * shows what happened before the console opened. Without an aggregator, or
-   * when it does not answer, the screen starts empty and fills as lines come.
+   * when it does not reply, the screen starts empty and fills as lines come.
    */
   private async loadLogHistory(): Promise<void> {
     if (this.bus.workers().log_aggregator === undefined) return;

@@ -62,6 +62,8 @@ export class Analyzer {
     this.spectrum = new Spectrum(config.windowSize, config.sampleRate);
     this.chroma = new Chroma(config.windowSize, config.sampleRate);
     this.levels = new LevelTracker(config, this.spectrum);
+    // NOTE: the rhythm tracker computes its own band-wise onset function each frame; this detector
+    // still drives isOnset, flux and /audio/onset. Merging the two would save about 3 µs per frame.
     this.onset = new OnsetDetector(this.spectrum.binCount, this.hopS);
     this.rhythm = new RhythmTracker({
       sampleRate: config.sampleRate,

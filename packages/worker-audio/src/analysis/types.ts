@@ -1,8 +1,8 @@
 /**
  * The contract between the analyser and its outputs (OSC, telemetry, the
  * offline `vj-audio analyze`). The analyser takes mono hops and returns one
- * FrameFeatures per hop; every field is a plain number so that an output can
- * send it without further work.
+ * FrameFeatures per hop. Every field is a plain number, so an output can send
+ * it without further work.
  */
 
 /** Settings of the analysis; every field has a default in `DEFAULT_ANALYSIS_CONFIG`. */

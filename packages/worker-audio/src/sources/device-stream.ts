@@ -75,8 +75,8 @@ export class DeviceStream {
     // getDevices() rescans unless a stream or a failed open keeps PortAudio
     // initialised; in both cases it returns the list that AudioIO will use.
     // NOTE: this and AudioIO each initialise PortAudio in this process, so ALSA
-    // writes its configuration warnings to the worker's stderr on every open;
-    // only the scans in child processes are summarised.
+    // writes its configuration warnings to the worker's stderr on every open.
+    // Only the scans in child processes are summarised.
     const device = naudiodon
       .getDevices()
       .find((each) => each.name === parameters.name && each.hostAPIName === parameters.hostApi);

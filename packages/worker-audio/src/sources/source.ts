@@ -25,7 +25,7 @@ export interface AudioBlock {
   capturedAtMs: number;
 }
 
-/** What a source reads from, for state, telemetry and logs. */
+/** Description of a source's input, for state, telemetry and logs. */
 export interface SourceInfo {
   kind: SourceKind;
   /** One line for people: a file path, a device name with its host API, "stdin f32le 48000 Hz 2 ch" or "demo loop 128 BPM". */
@@ -41,7 +41,7 @@ export interface SourceInfo {
 }
 
 /**
- * Status of the input as the source sees it. `open` means blocks flow;
+ * Status of the input as the source observes it. `open` means blocks flow;
  * `no_input` means there is nothing to read (no device, device gone, stdin
  * closed) and the source may be retrying; `ended` means a finite input was
  * read to its end and the source will deliver no more blocks.
@@ -52,7 +52,7 @@ export type SourceStatus = 'open' | 'no_input' | 'ended';
 export interface SourceEvents {
   /** A block of audio; handlers run synchronously and must not throw. */
   block: [block: AudioBlock];
-  /** The status changed; `reason` says why in one sentence (for example, the device disappeared). */
+  /** The status changed; `reason` gives the cause in one sentence (for example, the device disappeared). */
   status: [status: SourceStatus, reason: string | undefined];
   /** An error the source caught and survived, such as a failed reopen attempt; it keeps running. */
   error: [error: VjError];

@@ -3,7 +3,7 @@ import dgram from 'node:dgram';
 import { decode } from 'node-osc';
 import type { FrameFeatures } from '../../src/analysis/types';
 
-/** A frame whose every value is distinct and in range, so a swapped argument shows. */
+/** Builds a frame whose values are distinct and in range, so that a swapped argument shows. */
 export function sampleFrame(overrides: Partial<FrameFeatures> = {}): FrameFeatures {
   return {
     frame: 7,

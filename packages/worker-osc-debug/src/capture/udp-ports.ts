@@ -79,7 +79,7 @@ export class UdpPorts {
   }
 
   private async openPort(port: number): Promise<VjError | undefined> {
-    // A 4 MiB receive buffer holds a few hundred milliseconds of traffic at
+    // A 4 MiB receive buffer stores a few hundred milliseconds of traffic at
     // 20,000 packets/s, so a worker that the scheduler stalls catches up
     // instead of losing packets. Linux caps it at net.core.rmem_max.
     const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: RECEIVE_BUFFER_BYTES });

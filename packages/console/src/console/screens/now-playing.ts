@@ -40,7 +40,7 @@ export const nowPlayingScreen: Screen = {
     lines.push(field('player', `${state.player ?? '–'} (${state.backend})`, width));
     lines.push(`${'status'.padEnd(LABEL_WIDTH)}${colour(STATUS_COLOURS[state.status], state.status)}`);
     if (state.availability !== 'ok') {
-      // The hint says what to do, so it wraps instead of being cut at the screen's edge.
+      // The hint tells the user what to do, so it wraps instead of being cut at the screen's edge.
       for (const line of wrap(`${state.availability}: ${state.hint ?? ''}`, width)) {
         lines.push(colour('yellow', escapeTags(line)));
       }
