@@ -66,6 +66,8 @@ export class LoudnessMeter {
   private readonly hopSize: number;
   private writeIndex = 0;
   private hopsSeen = 0;
+  private momentarySum = 0;
+  private shortTermSum = 0;
   momentaryLufs = SILENT_LUFS;
   shortTermLufs = SILENT_LUFS;
 
@@ -81,38 +83,63 @@ export class LoudnessMeter {
     this.hopEnergy.fill(0);
     this.writeIndex = 0;
     this.hopsSeen = 0;
+    this.momentarySum = 0;
+    this.shortTermSum = 0;
     this.momentaryLufs = SILENT_LUFS;
     this.shortTermLufs = SILENT_LUFS;
   }
 
   /** Filters one hop and updates `momentaryLufs` and `shortTermLufs`. */
   process(hop: Float32Array): void {
-    this.hopEnergy[this.writeIndex] = this.filterHop(hop);
-    this.writeIndex = (this.writeIndex + 1) % this.hopEnergy.length;
-    this.hopsSeen = Math.min(this.hopsSeen + 1, this.hopEnergy.length);
+    const energies = this.hopEnergy;
+    const length = energies.length;
+    const energy = this.filterHop(hop);
+    // Running sums: the hop entering each window is added and the one leaving it subtracted, instead of
+    // summing 258 hops per frame. The ring is summed afresh once per turn, so rounding cannot build up.
+    if (this.hopsSeen >= this.momentaryHops) {
+      const leaving = this.writeIndex - this.momentaryHops;
+      this.momentarySum -= energies[leaving < 0 ? leaving + length : leaving] as number;
+    }
+    if (this.hopsSeen === length) {
+      this.shortTermSum -= energies[this.writeIndex] as number;
+    }
+    energies[this.writeIndex] = energy;
+    this.momentarySum += energy;
+    this.shortTermSum += energy;
+    this.writeIndex = this.writeIndex + 1 === length ? 0 : this.writeIndex + 1;
+    this.hopsSeen = Math.min(this.hopsSeen + 1, length);
+    if (this.writeIndex === 0) {
+      this.resum();
+    }
 
+    const momentaryCount = Math.min(this.hopsSeen, this.momentaryHops) * this.hopSize;
+    this.momentaryLufs = toLufs(this.momentarySum / momentaryCount);
+    this.shortTermLufs = toLufs(this.shortTermSum / (this.hopsSeen * this.hopSize));
+  }
+
+  /** Sums both windows over the ring again, newest hop first. */
+  private resum(): void {
+    const energies = this.hopEnergy;
+    const length = energies.length;
+    let index = this.writeIndex - 1 < 0 ? length - 1 : this.writeIndex - 1;
     let shortTermSum = 0;
     let momentarySum = 0;
-    const length = this.hopEnergy.length;
-    // Newest first: the index steps back through the ring and wraps once, instead of taking a modulo per hop.
-    let index = this.writeIndex - 1 < 0 ? length - 1 : this.writeIndex - 1;
     for (let age = 0; age < this.hopsSeen; age++) {
-      const energy = this.hopEnergy[index] as number;
+      const energy = energies[index] as number;
       shortTermSum += energy;
       if (age < this.momentaryHops) {
         momentarySum += energy;
       }
       index = index === 0 ? length - 1 : index - 1;
     }
-    const momentaryCount = Math.min(this.hopsSeen, this.momentaryHops) * this.hopSize;
-    this.momentaryLufs = toLufs(momentarySum / momentaryCount);
-    this.shortTermLufs = toLufs(shortTermSum / (this.hopsSeen * this.hopSize));
+    this.shortTermSum = shortTermSum;
+    this.momentarySum = momentarySum;
   }
 
   /** Returns the sum of squares of the K-weighted hop (direct form II transposed, both stages). */
   private filterHop(hop: Float32Array): number {
-    const s = this.shelf;
-    const p = this.highPass;
+    const { b0: sb0, b1: sb1, b2: sb2, a1: sa1, a2: sa2 } = this.shelf;
+    const { b0: pb0, b1: pb1, b2: pb2, a1: pa1, a2: pa2 } = this.highPass;
     let z1 = this.state[0] as number;
     let z2 = this.state[1] as number;
     let w1 = this.state[2] as number;
@@ -120,12 +147,12 @@ export class LoudnessMeter {
     let energy = 0;
     for (let n = 0; n < hop.length; n++) {
       const x = hop[n] as number;
-      const y = s.b0 * x + z1;
-      z1 = s.b1 * x - s.a1 * y + z2;
-      z2 = s.b2 * x - s.a2 * y;
-      const k = p.b0 * y + w1;
-      w1 = p.b1 * y - p.a1 * k + w2;
-      w2 = p.b2 * y - p.a2 * k;
+      const y = sb0 * x + z1;
+      z1 = sb1 * x - sa1 * y + z2;
+      z2 = sb2 * x - sa2 * y;
+      const k = pb0 * y + w1;
+      w1 = pb1 * y - pa1 * k + w2;
+      w2 = pb2 * y - pa2 * k;
       energy += k * k;
     }
     this.state[0] = z1;

@@ -4,6 +4,9 @@
  * of the last 0.25 s plus a fraction of the recent peak) and a minimum
  * inter-onset interval. Summing bins into bands first makes a single
  * fluctuating partial count less than a drum hit that rises in many bands.
+ * It also gives the analyser's onset flag and flux. Meyda 5.6.3's
+ * `spectralFlux` is not used: it reads the time-domain signal at negative
+ * indices and assigns an undeclared variable.
  */
 
 /** Log compression γ applied to band amplitudes in full-scale units. */
@@ -23,8 +26,14 @@ const THRESHOLD_DELTA = 0.1;
 const MIN_INTER_ONSET_S = 0.06;
 /** Time constant in seconds of the peak's release. */
 const PEAK_RELEASE_S = 5;
-/** Lowest peak, so that the residual flux of a steady tone or hiss does not raise onsets. */
-const PEAK_FLOOR = 0.02;
+/**
+ * Lowest peak, so that the residual flux of a steady tone or hiss does not
+ * raise onsets. A −6 dBFS 440 Hz sine leaks into the lowest bands through the
+ * window, and the leak of its positive and negative frequency beats from
+ * frame to frame: up to 0.0065 nats per band. The onsets of every music clip
+ * of the development set are 0.11 or more.
+ */
+const PEAK_FLOOR = 0.1;
 /** Time constant in seconds of the running mean removed to form the novelty curve. */
 const MEAN_S = 1;
 

@@ -142,12 +142,7 @@ export class RhythmTracker {
 
   /** Takes one analysis frame and returns the rhythm state after it. The returned object is reused. */
   process(input: RhythmInput): RhythmFrame {
-    this.lastTimeS = input.timeS;
-    const onsets = this.onsets;
-    onsets.process(input.amplitude, input.gated);
-    if (onsets.isOnset) {
-      this.lastOnsetS = input.timeS;
-    }
+    const onsets = this.advanceOnsets(input);
     this.estimator.push(onsets.novelty);
     this.clock.push(onsets.novelty + BEAT_BAND_WEIGHT * onsets.beatNovelty);
     this.frameCount++;
@@ -163,6 +158,28 @@ export class RhythmTracker {
     this.fillFrame();
     this.checkBeat(input.timeS);
     return this.frame;
+  }
+
+  /**
+   * Runs only the onset detection on one frame, for a caller that wants onsets
+   * without tempo: it updates `isOnset` and `onsetStrength` of `latest` and
+   * leaves the tempo and the clock where they were.
+   */
+  detectOnsets(input: RhythmInput): void {
+    const onsets = this.advanceOnsets(input);
+    this.frame.isOnset = onsets.isOnset;
+    this.frame.onsetStrength = onsets.normalized;
+  }
+
+  /** Runs the onset function on one frame and returns it. */
+  private advanceOnsets(input: RhythmInput): OnsetFunction {
+    this.lastTimeS = input.timeS;
+    const onsets = this.onsets;
+    onsets.process(input.amplitude, input.gated);
+    if (onsets.isOnset) {
+      this.lastOnsetS = input.timeS;
+    }
+    return onsets;
   }
 
   /**

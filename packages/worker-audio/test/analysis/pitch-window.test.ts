@@ -80,3 +80,46 @@ describe('pitch window', () => {
     expect(frames.at(-1)?.pitchHz).toBeCloseTo(440, 0);
   });
 });
+
+describe('pitch rate', () => {
+  /** Returns a tone that sweeps exponentially from `fromHz` to `toHz`. */
+  function sweep(fromHz: number, toHz: number, seconds: number): Float32Array {
+    const samples = new Float32Array(Math.round(seconds * SAMPLE_RATE));
+    const rate = Math.log(toHz / fromHz) / seconds;
+    for (let n = 0; n < samples.length; n++) {
+      const t = n / SAMPLE_RATE;
+      samples[n] = 0.5 * Math.sin((2 * Math.PI * fromHz * (Math.exp(rate * t) - 1)) / rate);
+    }
+    return samples;
+  }
+
+  test('sweep updates every second hop', () => {
+    const frames = analyzeSignal(sweep(200, 800, 1), 1, { sampleRate: SAMPLE_RATE });
+    const first = framesBeforeFull([50, 2000]);
+    const voiced = frames.slice(first);
+    let changes = 0;
+    for (let i = 1; i < voiced.length; i++) {
+      const changed = voiced[i]?.pitchHz !== voiced[i - 1]?.pitchHz;
+      // Estimates fall on the first full frame and every second frame after it.
+      expect(changed).toBe(i % 2 === 0);
+      if (changed) changes++;
+    }
+    expect(changes).toBeGreaterThan(30);
+    const last = voiced.at(-1)?.pitchHz as number;
+    expect(last).toBeGreaterThan(700);
+  });
+
+  test('gated frame reads 0 Hz at once', () => {
+    const tone = sine(440, 0.5, 0.3, SAMPLE_RATE);
+    const quiet = sine(440, 0.0005, 0.1, SAMPLE_RATE);
+    const joined = new Float32Array(tone.length + quiet.length);
+    joined.set(tone);
+    joined.set(quiet, tone.length);
+    const frames = analyzeSignal(joined, 1, { sampleRate: SAMPLE_RATE });
+    const gated = frames.findIndex((frame) => frame.inputRmsDbfs < -60 && frame.timeS > 0.3);
+    expect(gated).toBeGreaterThan(0);
+    expect(frames[gated - 1]?.pitchHz).toBeCloseTo(440, 0);
+    expect(frames[gated]?.pitchHz).toBe(0);
+    expect(frames[gated]?.pitchConfidence).toBe(0);
+  });
+});

@@ -1,3 +1,4 @@
+import { DEFAULT_ANALYSIS_CONFIG } from '../../src/analysis/config';
 import { analyzeSignal, sine, whiteNoise } from './helpers/run';
 
 const SAMPLE_RATE = 44100;
@@ -32,6 +33,15 @@ describe('onset detection', () => {
       expect(onsetS - (clicksS[index] as number)).toBeGreaterThanOrEqual(0);
       expect(onsetS - (clicksS[index] as number)).toBeLessThan(0.03);
     });
+  });
+
+  test('onsets without tempo tracking', () => {
+    const { samples, clicksS } = clickTrain(120, 6);
+    const features = { ...DEFAULT_ANALYSIS_CONFIG.features, bpm: false };
+    const frames = analyzeSignal(samples, 1, { sampleRate: SAMPLE_RATE, features });
+    expect(frames.filter((frame) => frame.isOnset)).toHaveLength(clicksS.length);
+    expect(Math.max(...frames.map((frame) => frame.flux))).toBeGreaterThan(0.5);
+    expect(frames.every((frame) => frame.bpm === 0 && !frame.isBeat)).toBe(true);
   });
 
   test('flux stays in 0–1 and peaks on the clicks', () => {
