@@ -22,6 +22,10 @@ export const HELP_TEXT = [
   ' r          restart the selected worker (process manager)',
   ' s          stop the selected worker, or start it when stopped',
   ' d          pick the audio input device',
+  ' Space  t   tap the tempo (two taps or more)',
+  ' *  /       double or halve the tempo',
+  ' [  ]       move the beat 10 ms earlier or later',
+  ' b  a       beat 1 is here; back to automatic tracking',
   ' ?  Esc     show or hide this help',
   ' q  C-c     quit; every worker keeps running',
 ].join('\n');

@@ -3,6 +3,7 @@
  * handlers whatever has focus, so while the device picker is open only Esc and
  * C-c act here and the picker takes the rest.
  */
+import type { BeatOverride } from '../model/actions';
 import type { ConsoleApp } from './app';
 import { clampScroll } from './screens/logs';
 
@@ -82,6 +83,24 @@ export function bindKeys(app: ConsoleApp): void {
     ['d'],
     when(() => app.pickDevice()),
   );
+  bindBeatKeys(app, when);
+}
+
+/** Milliseconds that one press of `[` or `]` shifts the beat. */
+const NUDGE_STEP_MS = 10;
+
+/** Binds the performer's beat-tracking overrides, which act on the audio analyser from any screen. */
+function bindBeatKeys(app: ConsoleApp, when: (handler: () => unknown) => () => void): void {
+  const screen = app.screen;
+  const send = (pending: string, override: BeatOverride, nudgeMs = 0) =>
+    when(() => app.act(pending, () => app.model.overrideBeat(override, nudgeMs)));
+  screen.key(['space', 't'], send('tap…', 'tap'));
+  screen.key(['*'], send('doubling the tempo…', 'double'));
+  screen.key(['/'], send('halving the tempo…', 'halve'));
+  screen.key(['['], send(`nudging the beat ${NUDGE_STEP_MS} ms earlier…`, 'nudge', -NUDGE_STEP_MS));
+  screen.key([']'], send(`nudging the beat ${NUDGE_STEP_MS} ms later…`, 'nudge', NUDGE_STEP_MS));
+  screen.key(['b'], send('marking beat 1…', 'resync'));
+  screen.key(['a'], send('returning beat tracking to automatic…', 'release'));
 }
 
 function moveOrScroll(app: ConsoleApp, delta: number): void {

@@ -112,6 +112,42 @@ export async function setAudioDevice(
   }
 }
 
+/** Beat-tracking overrides of the audio analyser that the console sends. */
+export type BeatOverride = 'tap' | 'double' | 'halve' | 'nudge' | 'resync' | 'release';
+
+const OVERRIDE_TEXT: Record<BeatOverride, string> = {
+  tap: 'tap',
+  double: 'double tempo',
+  halve: 'halve tempo',
+  nudge: 'nudge',
+  resync: 'beat 1 here',
+  release: 'beat tracking back to automatic',
+};
+
+/**
+ * Sends a beat-tracking override to the audio analyser. `nudgeMs` is the
+ * shift of a `nudge` in milliseconds, positive for later.
+ */
+export async function sendBeatOverride(
+  bus: BusClient,
+  override: BeatOverride,
+  timeoutMs: number,
+  nudgeMs = 0,
+): Promise<ActionResult> {
+  const label = override === 'nudge' ? `nudge ${nudgeMs > 0 ? '+' : ''}${nudgeMs} ms` : OVERRIDE_TEXT[override];
+  const payload = override === 'nudge' ? { ms: nudgeMs } : {};
+  try {
+    const result = await bus.request(AUDIO_ANALYZER, override, payload, { timeoutMs });
+    if (result?.applied === false) {
+      const reason = typeof result.reason === 'string' ? result.reason : 'the analyser did not apply it';
+      return { ok: false, text: `${label}: not applied, ${reason}` };
+    }
+    return { ok: true, text: `${label}: ok` };
+  } catch (error) {
+    return { ok: false, text: `${label} failed: ${errorText(error)}` };
+  }
+}
+
 /** Text of an error for the status line: the worker's own message for a failed command, else the short message. */
 export function errorText(error: unknown): string {
   if (isVjError(error, 'VJ_BUS_COMMAND_FAILED')) return error.message;

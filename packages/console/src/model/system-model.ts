@@ -20,9 +20,11 @@ import {
 import {
   type ActionResult,
   type AudioDevice,
+  type BeatOverride,
   listAudioDevices,
   PROCESS_MANAGER,
   runLifecycleCommand,
+  sendBeatOverride,
   setAudioDevice,
 } from './actions';
 import { DEFAULT_LOG_CAPACITY, fromAggregated } from './log-buffer';
@@ -224,6 +226,11 @@ export class SystemModel extends EventEmitter<SystemModelEvents> {
   /** Switches the audio analyser to the device of that name. */
   setDevice(device: string): Promise<ActionResult> {
     return setAudioDevice(this.bus, device, this.options.timeoutMs);
+  }
+
+  /** Sends a beat-tracking override (tap, double, halve, nudge by `nudgeMs`, resync, release) to the audio analyser. */
+  overrideBeat(override: BeatOverride, nudgeMs = 0): Promise<ActionResult> {
+    return sendBeatOverride(this.bus, override, this.options.timeoutMs, nudgeMs);
   }
 
   private async lifecycle(action: Promise<ActionResult>): Promise<ActionResult> {

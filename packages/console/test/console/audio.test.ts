@@ -82,6 +82,42 @@ describe('console audio screen', () => {
     expect(tempo).toMatch(/frames \d+\s+\d+\.\d\/s/);
   });
 
+  test('beat keys double, release and tap the tempo', async () => {
+    const bpmOf = (screen: string) => Number(/BPM (\d+\.\d) \(confidence/.exec(screen)?.[1] ?? 0);
+    const tracked = bpmOf(
+      await terminal.waitForScreen((text) => bpmOf(text) > 0, 'a tracked tempo', 30000),
+    );
+
+    await terminal.sendKeys('*');
+    const doubled = await terminal.waitForScreen(
+      (text) => text.includes('double tempo: ok') && bpmOf(text) > 1.8 * tracked,
+      'tempo doubled',
+    );
+    expect(bpmOf(doubled)).toBeLessThan(2.2 * tracked);
+
+    await terminal.sendKeys('a');
+    const released = await terminal.waitForScreen(
+      (text) => text.includes('back to automatic: ok') && bpmOf(text) < 1.2 * tracked,
+      'tempo back to tracking',
+    );
+    expect(bpmOf(released)).toBeGreaterThan(0.8 * tracked);
+
+    // Four taps 500 ms apart ask for 120 BPM; key delivery and the analyser's 11.6 ms frames add jitter.
+    for (let tap = 0; tap < 4; tap++) {
+      await terminal.sendKeys('Space');
+      await sleep(500);
+    }
+    const tapped = await terminal.waitForScreen(
+      (text) => text.includes('tap: ok') && /confidence 1\.00/.test(text),
+      'tapped tempo shown',
+    );
+    expect(bpmOf(tapped)).toBeGreaterThan(105);
+    expect(bpmOf(tapped)).toBeLessThan(137);
+
+    await terminal.sendKeys('a');
+    await terminal.waitForScreen((text) => text.includes('back to automatic: ok'), 'taps released');
+  });
+
   test('console CPU with the audio screen open is measured', async () => {
     const pid = await terminal.pid();
     const ticksPerSecond = 100;
