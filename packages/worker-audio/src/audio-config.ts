@@ -57,6 +57,8 @@ export interface AudioConfig extends Record<string, unknown> {
   bpm_range: [number, number];
   /** Once the tempo is locked, a jump of more than 3 % is accepted only after it has held for a while. */
   tempo_lock: boolean;
+  /** Seconds the tempo is held through a break before it reads as no estimate, 1–60. */
+  tempo_hold_s: number;
   /** Features to compute; set_config may name only some of them. */
   features: FeatureSwitches;
   /** OSC destinations. */
@@ -89,6 +91,7 @@ export const DEFAULT_AUDIO_CONFIG: AudioConfig = {
   noise_gate_dbfs: -60,
   bpm_range: [60, 200],
   tempo_lock: true,
+  tempo_hold_s: 10,
   features: {
     spectrum: true,
     onset: true,
@@ -204,6 +207,8 @@ export function checkAudioConfigKey(key: string, value: unknown): true | string 
       return checkBandEdges(value);
     case 'noise_gate_dbfs':
       return isNumberIn(value, -120, 0) || `expected a level in dBFS from -120 to 0, received ${show(value)}`;
+    case 'tempo_hold_s':
+      return isNumberIn(value, 1, 60) || `expected 1 to 60 seconds, received ${show(value)}`;
     case 'bpm_range':
       return (
         (Array.isArray(value) &&

@@ -517,6 +517,7 @@ function analysisChanges(config: Partial<AudioConfig>): AnalysisChanges {
   if (config.noise_gate_dbfs !== undefined) changes.noiseGateDbfs = config.noise_gate_dbfs;
   if (config.bpm_range !== undefined) changes.bpmRange = [config.bpm_range[0], config.bpm_range[1]];
   if (config.tempo_lock !== undefined) changes.tempoLock = config.tempo_lock;
+  if (config.tempo_hold_s !== undefined) changes.tempoHoldS = config.tempo_hold_s;
   if (config.features !== undefined) changes.features = { ...config.features };
   return changes;
 }

@@ -79,6 +79,7 @@ export class Analyzer {
       windowSize: config.windowSize,
       bpmRange: config.bpmRange,
       lockMode: config.tempoLock,
+      holdS: config.tempoHoldS,
     });
     this.loudness = new LoudnessMeter(config.sampleRate, config.hopSize);
     this.structure = new StructureTracker(this.hopS);
@@ -137,7 +138,11 @@ export class Analyzer {
     const config = mergeAnalysisChanges(previous, changes);
     this.currentConfig = config;
     this.levels.configure(config);
-    this.rhythm.configure({ bpmRange: config.bpmRange, lockMode: config.tempoLock });
+    this.rhythm.configure({
+      bpmRange: config.bpmRange,
+      lockMode: config.tempoLock,
+      holdS: config.tempoHoldS,
+    });
     if (config.pitchRangeHz !== previous.pitchRangeHz) {
       this.pitch = new YinPitch(config.sampleRate, config.pitchRangeHz);
       this.hopsUntilPitch = 0;

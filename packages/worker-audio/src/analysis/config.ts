@@ -25,6 +25,7 @@ export const DEFAULT_ANALYSIS_CONFIG: Readonly<Omit<AnalysisConfig, 'sampleRate'
   presenceTimeS: 2,
   bpmRange: Object.freeze([60, 200] as const),
   tempoLock: true,
+  tempoHoldS: 10,
   pitchRangeHz: Object.freeze([50, 2000] as const),
   features: Object.freeze({
     spectrum: true,
@@ -102,6 +103,7 @@ function validateAnalysisConfig(config: AnalysisConfig): void {
   checkRange('presenceTimeS', config.presenceTimeS, 0.05, 60);
   checkOrderedPair('bpmRange', config.bpmRange, 30, 300);
   if (typeof config.tempoLock !== 'boolean') throw invalid('tempoLock', config.tempoLock, 'true or false');
+  checkRange('tempoHoldS', config.tempoHoldS, 1, 60);
   checkOrderedPair('pitchRangeHz', config.pitchRangeHz, 20, config.sampleRate / 4);
 }
 

@@ -33,6 +33,8 @@ export interface AnalysisConfig {
   bpmRange: readonly [number, number];
   /** Lock mode of the tempo: once locked, a jump of more than 3 % is accepted only after it has held (default true). */
   tempoLock: boolean;
+  /** Seconds a tempo is held through a break in the rhythm before it reads as no estimate (default 10). */
+  tempoHoldS: number;
   /** Lowest and highest pitch in Hz that the pitch detector looks for (default 50–2000). */
   pitchRangeHz: readonly [number, number];
   /** Features to compute; the others read 0 (loudness reads -120 LUFS). Bands, RMS, centroid, rolloff, flatness and the input level are always computed. */

@@ -1,4 +1,5 @@
 import { DEFAULT_ANALYSIS_CONFIG } from '../../src/analysis/config';
+import type { FrameFeatures } from '../../src/analysis/types';
 import { analyzeSignal, sine, whiteNoise } from './helpers/run';
 
 const SAMPLE_RATE = 44100;
@@ -87,6 +88,23 @@ describe('tempo estimate', () => {
       expect(frames[frames.length - 1]?.bpmConfidence).toBeLessThan(0.3);
       expect(frames.filter((frame) => frame.bpm === 0).length).toBeGreaterThan(frames.length / 2);
     }
+  });
+
+  test('tempoHoldS sets the hold through a break', () => {
+    // 8 s of clicks, then 8 s of silence below the noise gate. The last reading that supports the
+    // tempo comes about 2 s after the clicks stop, and the hold counts from there.
+    const clicks = clickTrain(120, 8).samples;
+    const samples = new Float32Array(clicks.length + 8 * SAMPLE_RATE);
+    samples.set(clicks);
+    const bpmAt = (frames: FrameFeatures[], timeS: number) =>
+      frames.find((frame) => frame.timeS >= timeS)?.bpm as number;
+
+    const short = analyzeSignal(samples, 1, { sampleRate: SAMPLE_RATE, tempoHoldS: 2 });
+    const long = analyzeSignal(samples, 1, { sampleRate: SAMPLE_RATE });
+
+    expect(bpmAt(short, 7.5)).toBeCloseTo(120, 0);
+    expect(bpmAt(short, 14)).toBe(0);
+    expect(bpmAt(long, 15.5)).toBeCloseTo(120, 0);
   });
 
   test('tempo stays within bpmRange', () => {
