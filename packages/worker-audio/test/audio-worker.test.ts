@@ -337,9 +337,9 @@ describe('AudioWorker', () => {
 
   test('tempo_hold_s is checked and applied', async () => {
     const harness = await startWorker({ source: 'demo' });
-    await expect(
-      harness.bus.request('audio_analyzer', 'set_config', { tempo_hold_s: 0.5 }),
-    ).rejects.toThrow('tempo_hold_s: expected 1 to 60 seconds, received 0.5');
+    await expect(harness.bus.request('audio_analyzer', 'set_config', { tempo_hold_s: 0.5 })).rejects.toThrow(
+      'tempo_hold_s: expected 1 to 60 seconds, received 0.5',
+    );
 
     await harness.bus.request('audio_analyzer', 'set_config', { tempo_hold_s: 4 });
     const state = (await harness.bus.request('audio_analyzer', 'get_state')) as { config: AudioConfig };

@@ -134,7 +134,8 @@ export async function sendBeatOverride(
   timeoutMs: number,
   nudgeMs = 0,
 ): Promise<ActionResult> {
-  const label = override === 'nudge' ? `nudge ${nudgeMs > 0 ? '+' : ''}${nudgeMs} ms` : OVERRIDE_TEXT[override];
+  const label =
+    override === 'nudge' ? `nudge ${nudgeMs > 0 ? '+' : ''}${nudgeMs} ms` : OVERRIDE_TEXT[override];
   const payload = override === 'nudge' ? { ms: nudgeMs } : {};
   try {
     const result = await bus.request(AUDIO_ANALYZER, override, payload, { timeoutMs });

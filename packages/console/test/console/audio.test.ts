@@ -84,9 +84,7 @@ describe('console audio screen', () => {
 
   test('beat keys double, release and tap the tempo', async () => {
     const bpmOf = (screen: string) => Number(/BPM (\d+\.\d) \(confidence/.exec(screen)?.[1] ?? 0);
-    const tracked = bpmOf(
-      await terminal.waitForScreen((text) => bpmOf(text) > 0, 'a tracked tempo', 30000),
-    );
+    const tracked = bpmOf(await terminal.waitForScreen((text) => bpmOf(text) > 0, 'a tracked tempo', 30000));
 
     await terminal.sendKeys('*');
     const doubled = await terminal.waitForScreen(
