@@ -28,6 +28,8 @@ const RECENT_RMS_S = 0.5;
 const PEAK_RMS_RELEASE_S = 10;
 /** Ratios to the best tempo that the alternative octave may take. */
 const OCTAVE_FACTORS = [2, 0.5] as const;
+/** Audio in seconds that a lag must have correlated before the comb reads it. */
+const MIN_OVERLAP_S = 0.5;
 /** Slowest tempo any bpmRange may request. The buffers are sized for it so that the range can change live. */
 const SLOWEST_BPM = 30;
 
@@ -81,6 +83,18 @@ export class TempoEstimator {
   private candidatePrior = new Float64Array(0);
   private candidateScore = new Float64Array(0);
   private writeIndex = 0;
+  /**
+   * Weight each lag of `acf` has gathered: the decayed count of its products.
+   * In the first seconds a long lag has seen fewer products than a short one,
+   * so its raw sum reads low and the comb would favour fast tempi.
+   */
+  private readonly lagWeight: Float64Array;
+  /** Frames pushed since the start or the last reset, counted up to `settledFrames`. */
+  private framesSeen = 0;
+  /** Frames after which every lag's weight equals the weight of lag 0 to within 1e-4, so the correction stops. */
+  private readonly settledFrames: number;
+  /** Weight of a lag that has correlated MIN_OVERLAP_S of audio. */
+  private readonly minOverlapWeight: number;
   private mean = 0;
   private bpmRange: readonly [number, number] = [SLOWEST_BPM, SLOWEST_BPM];
   private preferredBpmRange: readonly [number, number] = [SLOWEST_BPM, SLOWEST_BPM];
@@ -95,7 +109,10 @@ export class TempoEstimator {
     this.maxLag = Math.ceil((2 * 60 * frameRateHz) / SLOWEST_BPM) + 2;
     this.history = new Float64Array(this.maxLag + 1);
     this.acf = new Float64Array(this.maxLag + 1);
+    this.lagWeight = new Float64Array(this.maxLag + 1);
+    this.settledFrames = this.maxLag + Math.ceil(Math.log(1e4) * MEMORY_S * frameRateHz);
     this.decay = Math.exp(-1 / (MEMORY_S * frameRateHz));
+    this.minOverlapWeight = (1 - this.decay ** (MIN_OVERLAP_S * frameRateHz)) / (1 - this.decay);
     this.meanFactor = 1 - Math.exp(-1 / (MEAN_S * frameRateHz));
     this.recentFactor = 1 - Math.exp(-1 / (RECENT_RMS_S * frameRateHz));
     this.peakRelease = Math.exp(-1 / (PEAK_RMS_RELEASE_S * frameRateHz));
@@ -121,6 +138,8 @@ export class TempoEstimator {
   reset(): void {
     this.history.fill(0);
     this.acf.fill(0);
+    this.lagWeight.fill(0);
+    this.framesSeen = 0;
     this.writeIndex = 0;
     this.mean = 0;
     this.recentPower = 0;
@@ -153,6 +172,15 @@ export class TempoEstimator {
       index = index === 0 ? size - 1 : index - 1;
     }
     this.writeIndex = now + 1 === size ? 0 : now + 1;
+    if (this.framesSeen < this.settledFrames) {
+      // A lag gains a product once the history reaches back that far.
+      const weight = this.lagWeight;
+      const reached = Math.min(this.framesSeen, this.maxLag);
+      for (let lag = 0; lag <= this.maxLag; lag++) {
+        weight[lag] = decay * (weight[lag] as number) + (lag <= reached ? 1 : 0);
+      }
+      this.framesSeen++;
+    }
   }
 
   /** Scores every candidate tempo and refreshes `reading`. About 1000 operations. */
@@ -204,7 +232,16 @@ export class TempoEstimator {
       }
       const below = Math.floor(lag);
       const fraction = lag - below;
-      total += (1 - fraction) * (this.acf[below] as number) + fraction * (this.acf[below + 1] as number);
+      let value = (1 - fraction) * (this.acf[below] as number) + fraction * (this.acf[below + 1] as number);
+      if (this.framesSeen < this.settledFrames) {
+        const weight = this.lagWeight[below + 1] as number;
+        // A lag with fewer products than MIN_OVERLAP_S of audio would give a noisy term, so it and longer ones are left out.
+        if (weight < this.minOverlapWeight) {
+          break;
+        }
+        value *= (this.lagWeight[0] as number) / weight;
+      }
+      total += value;
       terms++;
     }
     return terms === 0 ? 0 : total / terms;
