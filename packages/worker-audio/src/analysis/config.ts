@@ -2,8 +2,11 @@
  * Defaults and validation of AnalysisConfig. Defaults merge in one place
  * (`resolveAnalysisConfig`), are checked, then frozen.
  */
-import { BandEdgesHz, BandNames, VjError } from '@vj/bus';
+import { BandEdgesHz, BandNames } from '@vj/bus';
+import { SettingChecks } from './setting-checks';
 import type { AnalysisConfig } from './types';
+
+const checks = new SettingChecks('Analysis');
 
 /** Options of `new Analyzer(…)`: any subset of AnalysisConfig, with the sample rate required. */
 export type AnalysisOptions = Partial<AnalysisConfig> & { sampleRate: number };
@@ -66,7 +69,7 @@ export function mergeAnalysisChanges(
 ): Readonly<AnalysisConfig> {
   for (const key of ['sampleRate', 'windowSize', 'hopSize'] as const) {
     if (key in changes) {
-      throw invalid(
+      throw checks.invalid(
         key,
         (changes as Record<string, unknown>)[key],
         'a hot change; create a new Analyzer to change it',
@@ -81,7 +84,7 @@ export function mergeAnalysisChanges(
 }
 
 function validateAnalysisConfig(config: AnalysisConfig): void {
-  checkRange('sampleRate', config.sampleRate, 8000, 384000);
+  checks.range('sampleRate', config.sampleRate, 8000, 384000);
   const { windowSize, hopSize } = config;
   if (
     !Number.isInteger(windowSize) ||
@@ -89,65 +92,37 @@ function validateAnalysisConfig(config: AnalysisConfig): void {
     windowSize > 8192 ||
     (windowSize & (windowSize - 1)) !== 0
   ) {
-    throw invalid('windowSize', windowSize, 'a power of two from 256 to 8192');
+    throw checks.invalid('windowSize', windowSize, 'a power of two from 256 to 8192');
   }
   if (!Number.isInteger(hopSize) || hopSize < 1 || hopSize > windowSize) {
-    throw invalid('hopSize', hopSize, `an integer from 1 to windowSize (${windowSize})`);
+    throw checks.invalid('hopSize', hopSize, `an integer from 1 to windowSize (${windowSize})`);
   }
   checkPairs(config);
-  checkRange('smoothing', config.smoothing, 0, 0.99);
-  checkRange('compression', config.compression, 0.1, 1);
-  checkRange('noiseGateDbfs', config.noiseGateDbfs, -140, 0);
-  checkRange('normalizationReleaseS', config.normalizationReleaseS, 0.1, 600);
-  checkRange('hitsReleaseS', config.hitsReleaseS, 0.01, 10);
-  checkRange('presenceTimeS', config.presenceTimeS, 0.05, 60);
-  checkOrderedPair('bpmRange', config.bpmRange, 30, 300);
-  if (typeof config.tempoLock !== 'boolean') throw invalid('tempoLock', config.tempoLock, 'true or false');
-  checkRange('tempoHoldS', config.tempoHoldS, 1, 60);
-  checkOrderedPair('pitchRangeHz', config.pitchRangeHz, 20, config.sampleRate / 4);
+  checks.range('smoothing', config.smoothing, 0, 0.99);
+  checks.range('compression', config.compression, 0.1, 1);
+  checks.range('noiseGateDbfs', config.noiseGateDbfs, -140, 0);
+  checks.range('normalizationReleaseS', config.normalizationReleaseS, 0.1, 600);
+  checks.range('hitsReleaseS', config.hitsReleaseS, 0.01, 10);
+  checks.range('presenceTimeS', config.presenceTimeS, 0.05, 60);
+  checks.orderedPair('bpmRange', config.bpmRange, 30, 300);
+  if (typeof config.tempoLock !== 'boolean')
+    throw checks.invalid('tempoLock', config.tempoLock, 'true or false');
+  checks.range('tempoHoldS', config.tempoHoldS, 1, 60);
+  checks.orderedPair('pitchRangeHz', config.pitchRangeHz, 20, config.sampleRate / 4);
 }
 
 function checkPairs(config: AnalysisConfig): void {
   const nyquistHz = config.sampleRate / 2;
   if (config.bandEdgesHz.length !== BandNames.length) {
-    throw invalid('bandEdgesHz', config.bandEdgesHz, `${BandNames.length} pairs [lowHz, highHz]`);
+    throw checks.invalid('bandEdgesHz', config.bandEdgesHz, `${BandNames.length} pairs [lowHz, highHz]`);
   }
   config.bandEdgesHz.forEach((pair, index) => {
-    checkOrderedPair(`bandEdgesHz[${index}]`, pair, 0, Math.max(nyquistHz, 20000));
+    checks.orderedPair(`bandEdgesHz[${index}]`, pair, 0, Math.max(nyquistHz, 20000));
   });
   if (config.bandGains.length !== BandNames.length) {
-    throw invalid('bandGains', config.bandGains, `${BandNames.length} gains`);
+    throw checks.invalid('bandGains', config.bandGains, `${BandNames.length} gains`);
   }
   config.bandGains.forEach((gain, index) => {
-    checkRange(`bandGains[${index}]`, gain, 0, 1000);
+    checks.range(`bandGains[${index}]`, gain, 0, 1000);
   });
-}
-
-function checkRange(field: string, value: unknown, min: number, max: number): void {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw invalid(field, value, `a number from ${min} to ${max}`);
-  }
-}
-
-function checkOrderedPair(field: string, value: unknown, min: number, max: number): void {
-  const pair = value as readonly unknown[];
-  const valid =
-    Array.isArray(pair) &&
-    pair.length === 2 &&
-    typeof pair[0] === 'number' &&
-    typeof pair[1] === 'number' &&
-    pair[0] >= min &&
-    pair[0] < pair[1] &&
-    pair[1] <= max;
-  if (!valid) {
-    throw invalid(field, value, `two increasing numbers from ${min} to ${max}`);
-  }
-}
-
-function invalid(field: string, value: unknown, expected: string): VjError {
-  return new VjError(
-    'VJ_AUDIO_ANALYSIS_INVALID_CONFIG',
-    `Analysis setting ${field} must be ${expected}, received ${JSON.stringify(value)}`,
-    { field, value, shortMessage: `invalid analysis setting ${field}` },
-  );
 }

@@ -2,7 +2,9 @@
  * Settings of the rhythm tracker. Defaults merge in one place
  * (`resolveRhythmConfig`), are checked, then frozen.
  */
-import { VjError } from '@vj/bus';
+import { SettingChecks } from '../analysis/setting-checks';
+
+const checks = new SettingChecks('Rhythm');
 
 /** Resolved settings of a RhythmTracker. */
 export interface RhythmConfig {
@@ -53,54 +55,19 @@ export const DEFAULT_RHYTHM_CONFIG: Readonly<Omit<RhythmConfig, 'sampleRate' | '
  */
 export function resolveRhythmConfig(options: RhythmOptions): Readonly<RhythmConfig> {
   const config: RhythmConfig = { ...DEFAULT_RHYTHM_CONFIG, ...options };
-  checkRange('sampleRate', config.sampleRate, 8000, 384000);
-  checkInteger('windowSize', config.windowSize, 256, 8192);
+  checks.range('sampleRate', config.sampleRate, 8000, 384000);
+  checks.integer('windowSize', config.windowSize, 256, 8192);
   if ((config.windowSize & (config.windowSize - 1)) !== 0) {
-    throw invalid('windowSize', config.windowSize, 'a power of two from 256 to 8192');
+    throw checks.invalid('windowSize', config.windowSize, 'a power of two from 256 to 8192');
   }
-  checkInteger('hopSize', config.hopSize, 1, config.windowSize);
+  checks.integer('hopSize', config.hopSize, 1, config.windowSize);
   // The onset function needs at least about 40 frames per second to place beats within ±70 ms.
-  checkRange('hopSize', config.hopSize / config.sampleRate, 0, 0.025, 'a hop of at most 25 ms');
-  checkOrderedPair('bpmRange', config.bpmRange, 30, 300);
-  checkOrderedPair('preferredBpmRange', config.preferredBpmRange, 30, 300);
-  checkRange('lockHoldS', config.lockHoldS, 0, 30);
-  checkRange('jumpTolerance', config.jumpTolerance, 0.005, 0.2);
-  checkRange('holdS', config.holdS, 0, 120);
-  checkInteger('beatsPerBar', config.beatsPerBar, 1, 16);
+  checks.range('hopSize', config.hopSize / config.sampleRate, 0, 0.025, 'a hop of at most 25 ms');
+  checks.orderedPair('bpmRange', config.bpmRange, 30, 300);
+  checks.orderedPair('preferredBpmRange', config.preferredBpmRange, 30, 300);
+  checks.range('lockHoldS', config.lockHoldS, 0, 30);
+  checks.range('jumpTolerance', config.jumpTolerance, 0.005, 0.2);
+  checks.range('holdS', config.holdS, 0, 120);
+  checks.integer('beatsPerBar', config.beatsPerBar, 1, 16);
   return Object.freeze(config);
-}
-
-function checkRange(field: string, value: unknown, min: number, max: number, expected?: string): void {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw invalid(field, value, expected ?? `a number from ${min} to ${max}`);
-  }
-}
-
-function checkInteger(field: string, value: unknown, min: number, max: number): void {
-  if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) {
-    throw invalid(field, value, `an integer from ${min} to ${max}`);
-  }
-}
-
-function checkOrderedPair(field: string, value: unknown, min: number, max: number): void {
-  const pair = value as readonly unknown[];
-  const valid =
-    Array.isArray(pair) &&
-    pair.length === 2 &&
-    typeof pair[0] === 'number' &&
-    typeof pair[1] === 'number' &&
-    pair[0] >= min &&
-    pair[0] < pair[1] &&
-    pair[1] <= max;
-  if (!valid) {
-    throw invalid(field, value, `two increasing numbers from ${min} to ${max}`);
-  }
-}
-
-function invalid(field: string, value: unknown, expected: string): VjError {
-  return new VjError(
-    'VJ_AUDIO_ANALYSIS_INVALID_CONFIG',
-    `Rhythm setting ${field} must be ${expected}, received ${JSON.stringify(value)}`,
-    { field, value, shortMessage: `invalid rhythm setting ${field}` },
-  );
 }
