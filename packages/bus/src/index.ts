@@ -92,6 +92,7 @@ export {
   BandEdgesHz,
   type BandName,
   BandNames,
+  BeatOverride,
   ExampleTick,
   ExampleTickValidator,
   InputStatus,

@@ -119,8 +119,8 @@ export class AudioWorker extends Worker<AudioConfig> {
     this.command('set_device', (payload) => this.setDevice(payload));
     this.command('get_features', () => ({ frame: this.latest ?? null }));
     this.command('tap', () => this.override('tap', (rhythm) => rhythm.tap()));
-    this.command('double', () => this.override('double', (rhythm) => rhythm.double()));
-    this.command('halve', () => this.override('halve', (rhythm) => rhythm.halve()));
+    this.command('double', () => this.override('double', (rhythm) => octaveRefusal(rhythm, 2)));
+    this.command('halve', () => this.override('halve', (rhythm) => octaveRefusal(rhythm, 0.5)));
     this.command('nudge', (payload) => this.nudge(payload));
     this.command('resync', () => this.override('resync', (rhythm) => rhythm.resync()));
     this.command('release', () => this.override('release', (rhythm) => rhythm.release()));
@@ -448,14 +448,19 @@ export class AudioWorker extends Worker<AudioConfig> {
 
   /**
    * Applies a performer override to the beat tracking of the open input.
-   * Overrides last until `release` or until the input is reopened.
+   * `apply` returns a string when it refused the override: the reason sent
+   * back. Overrides last until `release` or until the input is reopened.
    */
-  private override(command: string, apply: (rhythm: RhythmOverrides) => void): Record<string, unknown> {
+  private override(command: string, apply: (rhythm: RhythmOverrides) => unknown): Record<string, unknown> {
     const analyzer = this.analyzer;
     if (analyzer === undefined) {
       return { applied: false, reason: 'no audio input is open' };
     }
-    apply(analyzer.rhythmOverrides);
+    const refusal = apply(analyzer.rhythmOverrides);
+    if (typeof refusal === 'string') {
+      this.log.info({ command, reason: refusal }, 'beat override not applied');
+      return { applied: false, reason: refusal };
+    }
     this.log.info({ command }, 'beat override applied');
     return { applied: true };
   }
@@ -520,4 +525,25 @@ function analysisChanges(config: Partial<AudioConfig>): AnalysisChanges {
   if (config.tempo_hold_s !== undefined) changes.tempoHoldS = config.tempo_hold_s;
   if (config.features !== undefined) changes.features = { ...config.features };
   return changes;
+}
+
+/**
+ * Doubles (`ratio` 2) or halves (0.5) the tempo and returns undefined, or
+ * returns why it did not: no tempo yet, or a result outside bpm_range.
+ */
+function octaveRefusal(rhythm: RhythmOverrides, ratio: 2 | 0.5): string | undefined {
+  const before = rhythm.bpm;
+  const applied = ratio === 2 ? rhythm.double() : rhythm.halve();
+  if (applied) {
+    return undefined;
+  }
+  if (before === 0) {
+    return 'there is no tempo yet; wait for one or tap it';
+  }
+  const [low, high] = rhythm.config.bpmRange;
+  const after = before * ratio;
+  if (after >= low && after <= high) {
+    return `the tempo is already ${ratio === 2 ? '4 times' : 'a quarter of'} the tracked one, the furthest double and halve go; release to start again`;
+  }
+  return `${after.toFixed(1)} BPM is outside bpm_range [${low}, ${high}]; widen bpm_range to allow it`;
 }

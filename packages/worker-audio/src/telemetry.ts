@@ -47,6 +47,9 @@ export function featuresPayload(
     energy_trend: round(Math.max(-1, Math.min(1, frame.energyTrend))),
     input_peak_dbfs: round(frame.inputPeakDbfs, 2),
     input_status: inputStatus,
+    bar_beat: frame.barBeat,
+    downbeat_known: frame.downbeatKnown,
+    beat_override: frame.beatOverride,
   };
 }
 

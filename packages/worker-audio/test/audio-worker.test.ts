@@ -144,12 +144,20 @@ describe('AudioWorker', () => {
         message: 'a tempo',
       },
     );
-    await expect(harness.bus.request('audio_analyzer', 'double')).resolves.toEqual({ applied: true });
-    await waitFor(() => (payloadsOf(harness, 'audio.features').at(-1)?.bpm as number) > 250, {
-      timeoutMs: 5_000,
-      message: 'the doubled tempo',
+    // 145 BPM doubled is 290, above the default bpm_range of 60–200.
+    await expect(harness.bus.request('audio_analyzer', 'double')).resolves.toEqual({
+      applied: false,
+      reason: expect.stringMatching(
+        /^29\d\.\d BPM is outside bpm_range \[60, 200\]; widen bpm_range to allow it$/,
+      ),
     });
-    for (const command of ['halve', 'tap', 'resync', 'release']) {
+    await expect(harness.bus.request('audio_analyzer', 'halve')).resolves.toEqual({ applied: true });
+    await waitFor(() => (payloadsOf(harness, 'audio.features').at(-1)?.bpm as number) < 80, {
+      timeoutMs: 5_000,
+      message: 'the halved tempo',
+    });
+    expect(payloadsOf(harness, 'audio.features').at(-1)?.beat_override).toBe('octave');
+    for (const command of ['tap', 'resync', 'release']) {
       await expect(harness.bus.request('audio_analyzer', command)).resolves.toEqual({ applied: true });
     }
     await expect(harness.bus.request('audio_analyzer', 'nudge', { ms: -20 })).resolves.toEqual({

@@ -31,6 +31,16 @@ export const InputStatus = Type.Union([
 ]);
 export type InputStatus = Static<typeof InputStatus>;
 
+/** The performer's override of the beat tracking in force. */
+export const BeatOverride = Type.Union([
+  Type.Literal('none'),
+  Type.Literal('tap'),
+  Type.Literal('octave'),
+  Type.Literal('nudge'),
+  Type.Literal('resync'),
+]);
+export type BeatOverride = Static<typeof BeatOverride>;
+
 /** One analysis frame of the audio analyser, published on `audio.features`. */
 export const AudioFeatures = Type.Object({
   /** Band levels 0–1 in the order of BandNames, exactly 7. */
@@ -79,6 +89,12 @@ export const AudioFeatures = Type.Object({
   input_peak_dbfs: Type.Optional(Type.Number({ maximum: 20 })),
   /** Input diagnostics: no_input (nothing to read), silent (below the noise gate), signal or clipping. */
   input_status: Type.Optional(InputStatus),
+  /** Position of the current beat in its bar, 1 to 16 (1 is the downbeat), 0 without a tempo. */
+  bar_beat: Type.Optional(Type.Integer({ minimum: 0, maximum: 16 })),
+  /** True when beat 1 of the bar comes from the music or the performer, false while the count runs from the lock. */
+  downbeat_known: Type.Optional(Type.Boolean()),
+  /** The performer's override in force: none (automatic), tap, octave (doubled or halved), nudge or resync. */
+  beat_override: Type.Optional(BeatOverride),
 });
 export type AudioFeatures = Static<typeof AudioFeatures>;
 

@@ -233,6 +233,7 @@ export class Analyzer {
       beatPhase: rhythm.beatPhase,
       barBeat: rhythm.barBeat,
       downbeatKnown: rhythm.downbeatKnown,
+      beatOverride: rhythm.override,
       beatChecked: rhythm.beatChecked,
       beatPredicted: rhythm.beatChecked && rhythm.predicted,
       checkedBeatFrame,

@@ -1,9 +1,10 @@
 /**
  * The contract between the analyser and its outputs (OSC, telemetry, the
  * offline `vj-audio analyze`). The analyser takes mono hops and returns one
- * FrameFeatures per hop. Every field is a plain number, so an output can send
- * it without further work.
+ * FrameFeatures per hop. Every field is a plain number, boolean or string, so
+ * an output can send it without further work.
  */
+import type { RhythmOverride } from '../rhythm/types';
 
 /** Settings of the analysis; every field has a default in `DEFAULT_ANALYSIS_CONFIG`. */
 export interface AnalysisConfig {
@@ -98,6 +99,8 @@ export interface FrameFeatures {
   barBeat: number;
   /** True when beat 1 comes from downbeat detection or a resync, false while the bar counts from the first beat. */
   downbeatKnown: boolean;
+  /** The performer's override of the beat tracking in force, `none` when it runs on its own. */
+  beatOverride: RhythmOverride;
   /** True in the frame where the onset check of the last beat ended, up to about 50 ms after that beat. */
   beatChecked: boolean;
   /** True when the checked beat had no onset, so only the beat clock placed it; false when `beatChecked` is false. */

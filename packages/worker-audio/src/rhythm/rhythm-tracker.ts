@@ -38,7 +38,7 @@ const TAP_MAX_BPM = 300;
 /** The performer's overrides of a RhythmTracker, for callers that must not feed it frames. */
 export type RhythmOverrides = Pick<
   RhythmTracker,
-  'tap' | 'double' | 'halve' | 'nudge' | 'resync' | 'release'
+  'tap' | 'double' | 'halve' | 'nudge' | 'resync' | 'release' | 'bpm' | 'config'
 >;
 
 /**
@@ -147,7 +147,7 @@ export class RhythmTracker {
     this.clock.push(onsets.novelty + BEAT_BAND_WEIGHT * onsets.beatNovelty);
     this.frameCount++;
     if (this.frameCount % TEMPO_UPDATE_FRAMES === 0) {
-      this.tempo.update(this.estimator.update(), input.timeS);
+      this.tempo.update(this.estimator.update(), input.timeS, input.gated);
     }
 
     this.advanceClock();
@@ -193,7 +193,7 @@ export class RhythmTracker {
     if (bpm === 0) {
       return;
     }
-    this.tapBpm = Math.max(TAP_MIN_BPM, Math.min(TAP_MAX_BPM, bpm));
+    this.tapBpm = this.foldIntoRange(Math.max(TAP_MIN_BPM, Math.min(TAP_MAX_BPM, bpm)));
     this.octaveFactor = 1;
     this.lastOverride = 'tap';
     const periodS = 60 / this.tapBpm;
@@ -205,14 +205,25 @@ export class RhythmTracker {
     clock.beatIndex = next - 1;
   }
 
-  /** Doubles the tempo (up to 4 times the tracked one) until `release`. */
-  double(): void {
-    this.setOctaveFactor(this.octaveFactor * 2);
+  /**
+   * Doubles the tempo until `release`. Returns false, and changes nothing,
+   * when there is no tempo or the doubled tempo would leave bpmRange.
+   */
+  double(): boolean {
+    return this.changeOctave(2);
   }
 
-  /** Halves the tempo (down to a quarter of the tracked one) until `release`. */
-  halve(): void {
-    this.setOctaveFactor(this.octaveFactor / 2);
+  /**
+   * Halves the tempo until `release`. Returns false, and changes nothing,
+   * when there is no tempo or the halved tempo would leave bpmRange.
+   */
+  halve(): boolean {
+    return this.changeOctave(0.5);
+  }
+
+  /** Tempo in BPM that the clock runs at now, with the performer's overrides; 0 when there is none. */
+  get bpm(): number {
+    return this.effectiveBpm();
   }
 
   /** Shifts the beats by `ms` milliseconds (positive later, negative earlier) until `release`. */
@@ -263,9 +274,31 @@ export class RhythmTracker {
     this.pendingBeatS = Number.NaN;
   }
 
-  private setOctaveFactor(factor: number): void {
-    this.octaveFactor = Math.max(1 / MAX_OCTAVE_FACTOR, Math.min(MAX_OCTAVE_FACTOR, factor));
+  private changeOctave(ratio: number): boolean {
+    const bpm = this.effectiveBpm();
+    const [low, high] = this.currentConfig.bpmRange;
+    const factor = this.octaveFactor * ratio;
+    if (
+      bpm === 0 ||
+      bpm * ratio < low ||
+      bpm * ratio > high ||
+      factor > MAX_OCTAVE_FACTOR ||
+      factor < 1 / MAX_OCTAVE_FACTOR
+    ) {
+      return false;
+    }
+    this.octaveFactor = factor;
     this.lastOverride = this.octaveFactor === 1 && this.tapBpm === 0 ? 'none' : 'octave';
+    return true;
+  }
+
+  /** Returns `bpm` doubled or halved into bpmRange, where an octave of it fits; else `bpm` clamped to the range. */
+  private foldIntoRange(bpm: number): number {
+    const [low, high] = this.currentConfig.bpmRange;
+    let folded = bpm;
+    while (folded > high && folded / 2 >= low) folded /= 2;
+    while (folded < low && folded * 2 <= high) folded *= 2;
+    return Math.max(low, Math.min(high, folded));
   }
 
   /** Tempo the clock runs at: the tapped or tracked tempo times the octave factor, 0 when there is none. */

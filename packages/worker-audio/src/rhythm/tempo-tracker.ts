@@ -87,10 +87,15 @@ export class TempoTracker {
     this.acquiredS = 0;
   }
 
-  /** Takes one raw reading made at `timeS` and updates the reported tempo. */
-  update(reading: TempoReading, timeS: number): void {
+  /**
+   * Takes one raw reading made at `timeS` and updates the reported tempo.
+   * While `silent` (the input is below the noise gate) a reading backs no
+   * tempo, so the hold starts at once instead of when the autocorrelation,
+   * which remembers about 2 s, has faded.
+   */
+  update(reading: TempoReading, timeS: number, silent = false): void {
     const rawConfidence = confidenceOf(reading);
-    const supported = rawConfidence >= SUPPORT_CONFIDENCE;
+    const supported = !silent && rawConfidence >= SUPPORT_CONFIDENCE;
     if (supported) {
       this.followCandidate(reading.bpm, timeS);
     }

@@ -28,6 +28,7 @@ export function sampleFrame(overrides: Partial<FrameFeatures> = {}): FrameFeatur
     beatPhase: 0.25,
     barBeat: 2,
     downbeatKnown: false,
+    beatOverride: 'none',
     beatChecked: true,
     beatPredicted: false,
     checkedBeatFrame: 6,

@@ -24,7 +24,7 @@ function lastBefore(frames: readonly TimedFrame[], timeS: number): TimedFrame {
 
 describe('RhythmTracker overrides', () => {
   test('double and halve scale tempo', () => {
-    const tracker = newTracker();
+    const tracker = newTracker({ bpmRange: [40, 300] });
     const frames = run(tracker, renderClicks(CLICKS_120, 16), {
       onFrame: (frame) => {
         if (Math.abs(frame.timeS - 5) < 0.006) tracker.double();
@@ -41,6 +41,44 @@ describe('RhythmTracker overrides', () => {
     const beats = beatTimes(frames);
     expect(beats.filter((timeS) => timeS > 5.5 && timeS < 7.5)).toHaveLength(8);
     expect(beats.filter((timeS) => timeS > 12 && timeS < 16)).toHaveLength(4);
+  });
+
+  test('octave outside bpmRange is refused', () => {
+    const tracker = newTracker();
+    const results: boolean[] = [];
+    const frames = run(tracker, renderClicks(CLICKS_120, 10), {
+      onFrame: (frame) => {
+        if (Math.abs(frame.timeS - 5) < 0.006) results.push(tracker.double());
+        if (Math.abs(frame.timeS - 6) < 0.006) results.push(tracker.halve());
+        if (Math.abs(frame.timeS - 7) < 0.006) results.push(tracker.halve());
+      },
+    });
+    // 240 BPM and 30 BPM lie outside the default range of 60–200 BPM.
+    expect(results).toEqual([false, true, false]);
+    expect(lastBefore(frames, 6).bpm).toBeCloseTo(120, 0);
+    expect(lastBefore(frames, 6).override).toBe('none');
+    expect(frames.at(-1)?.bpm).toBeCloseTo(60, 0);
+  });
+
+  test('double without a tempo is refused', () => {
+    const tracker = newTracker();
+    expect(tracker.double()).toBe(false);
+    expect(tracker.halve()).toBe(false);
+    expect(tracker.latest.override).toBe('none');
+  });
+
+  test('tap outside bpmRange folds by octaves', () => {
+    const tracker = newTracker();
+    // Taps 0.25 s apart ask for 240 BPM, above the default range of 60–200, so the tempo is 120.
+    const frames = run(tracker, renderClicks([], 4), {
+      onFrame: (frame) => {
+        for (const tapS of [1, 1.25, 1.5, 1.75]) {
+          if (Math.abs(frame.timeS - tapS) < 0.006) tracker.tap(tapS);
+        }
+      },
+    });
+    expect(frames.at(-1)?.bpm).toBeCloseTo(120, 0);
+    expect(frames.at(-1)?.override).toBe('tap');
   });
 
   test('tap sets tempo and phase', () => {
