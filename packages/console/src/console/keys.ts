@@ -3,7 +3,7 @@
  * handlers whatever has focus, so while the device picker is open only Esc and
  * C-c act here and the picker takes the rest.
  */
-import type { BeatOverride } from '../model/actions';
+import type { BeatCommand } from '../model/actions';
 import type { ConsoleApp } from './app';
 import { clampScroll } from './screens/logs';
 
@@ -92,7 +92,7 @@ const NUDGE_STEP_MS = 10;
 /** Binds the performer's beat-tracking overrides, which act on the audio analyser from any screen. */
 function bindBeatKeys(app: ConsoleApp, when: (handler: () => unknown) => () => void): void {
   const screen = app.screen;
-  const send = (pending: string, override: BeatOverride, nudgeMs = 0) =>
+  const send = (pending: string, override: BeatCommand, nudgeMs = 0) =>
     when(() => app.act(pending, () => app.model.overrideBeat(override, nudgeMs)));
   screen.key(['space', 't'], send('tap…', 'tap'));
   screen.key(['*'], send('doubling the tempo…', 'double'));

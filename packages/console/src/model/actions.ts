@@ -112,10 +112,10 @@ export async function setAudioDevice(
   }
 }
 
-/** Beat-tracking overrides of the audio analyser that the console sends. */
-export type BeatOverride = 'tap' | 'double' | 'halve' | 'nudge' | 'resync' | 'release';
+/** Beat-tracking commands of the audio analyser that the console sends. */
+export type BeatCommand = 'tap' | 'double' | 'halve' | 'nudge' | 'resync' | 'release';
 
-const OVERRIDE_TEXT: Record<BeatOverride, string> = {
+const OVERRIDE_TEXT: Record<BeatCommand, string> = {
   tap: 'tap',
   double: 'double tempo',
   halve: 'halve tempo',
@@ -130,13 +130,19 @@ const OVERRIDE_TEXT: Record<BeatOverride, string> = {
  */
 export async function sendBeatOverride(
   bus: BusClient,
-  override: BeatOverride,
+  override: BeatCommand,
   timeoutMs: number,
   nudgeMs = 0,
 ): Promise<ActionResult> {
   const label =
     override === 'nudge' ? `nudge ${nudgeMs > 0 ? '+' : ''}${nudgeMs} ms` : OVERRIDE_TEXT[override];
   const payload = override === 'nudge' ? { ms: nudgeMs } : {};
+  if (bus.workers()[AUDIO_ANALYZER] === undefined) {
+    return {
+      ok: false,
+      text: `${label}: audio_analyzer is not running; start it with r on the Overview or pnpm vj start audio_analyzer`,
+    };
+  }
   try {
     const result = await bus.request(AUDIO_ANALYZER, override, payload, { timeoutMs });
     if (result?.applied === false) {

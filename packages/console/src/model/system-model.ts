@@ -20,7 +20,7 @@ import {
 import {
   type ActionResult,
   type AudioDevice,
-  type BeatOverride,
+  type BeatCommand,
   listAudioDevices,
   PROCESS_MANAGER,
   runLifecycleCommand,
@@ -229,7 +229,7 @@ export class SystemModel extends EventEmitter<SystemModelEvents> {
   }
 
   /** Sends a beat-tracking override (tap, double, halve, nudge by `nudgeMs`, resync, release) to the audio analyser. */
-  overrideBeat(override: BeatOverride, nudgeMs = 0): Promise<ActionResult> {
+  overrideBeat(override: BeatCommand, nudgeMs = 0): Promise<ActionResult> {
     return sendBeatOverride(this.bus, override, this.options.timeoutMs, nudgeMs);
   }
 

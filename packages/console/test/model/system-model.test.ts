@@ -268,6 +268,34 @@ describe('SystemModel', () => {
     });
   });
 
+  test('beat override without an analyser says how to start it', async () => {
+    await startWorker('example_worker');
+    const model = await startModel();
+
+    const result = await model.overrideBeat('tap');
+
+    expect(result).toEqual({
+      ok: false,
+      text: 'tap: audio_analyzer is not running; start it with r on the Overview or pnpm vj start audio_analyzer',
+    });
+  });
+
+  test('beat override carries the analyser refusal', async () => {
+    const analyser = await startWorker('audio_analyzer');
+    analyser.command('double', () => ({
+      applied: false,
+      reason: 'there is no tempo yet; wait for one or tap it',
+    }));
+    analyser.command('nudge', (payload) => ({ applied: payload.ms === -10 }));
+    const model = await startModel();
+
+    expect(await model.overrideBeat('double')).toEqual({
+      ok: false,
+      text: 'double tempo: not applied, there is no tempo yet; wait for one or tap it',
+    });
+    expect(await model.overrideBeat('nudge', -10)).toEqual({ ok: true, text: 'nudge -10 ms: ok' });
+  });
+
   test('restart and list_workers go through a process manager', async () => {
     const manager = await startWorker('process_manager');
     const restarted: string[] = [];

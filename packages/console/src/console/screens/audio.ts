@@ -2,7 +2,7 @@
  * Screen 2, Audio: the input, tempo, beat, pitch and structure, live bars for
  * the 7 bands and RMS, the 32-bin spectrum and the analyser's timing stats.
  */
-import { type AudioFeatures, type AudioStats, BandNames, type InputStatus } from '@vj/bus';
+import { type AudioFeatures, type AudioStats, BandNames, type BeatOverride, type InputStatus } from '@vj/bus';
 import { AUDIO_ANALYZER } from '../../model/actions';
 import { bar, clip, clipStart, colour, columns, escapeTags, formatAge, heading } from '../format';
 import type { RenderContext, Screen } from '../screen';
@@ -53,6 +53,7 @@ export const audioScreen: Screen = {
     const ageMs = nowMs - features.receivedAtMs;
     const beatLit = telemetry.beat !== undefined && nowMs - telemetry.beat.receivedAtMs < BEAT_FLASH_MS;
     lines.push(tempoLine(frame, beatLit, telemetry.beatCount, width));
+    lines.push(beatLine(frame, width));
     lines.push(structureLine(frame, ageMs, width));
 
     const barWidth = Math.max(4, width - LABEL_WIDTH - VALUE_WIDTH - 1);
@@ -103,6 +104,32 @@ function tempoLine(frame: AudioFeatures, beatLit: boolean, beatCount: number, wi
       : 'pitch –';
   const text = `${bpm}   `;
   return `${escapeTags(text)}${beat}${escapeTags(clip(`  beats ${beatCount}   ${pitch}`, Math.max(0, width - text.length - 8)))}`;
+}
+
+/** Screen label of each beat override. */
+const OVERRIDE_LABELS: Record<BeatOverride, string> = {
+  none: 'automatic',
+  tap: 'MANUAL: tapped tempo',
+  octave: 'MANUAL: tempo doubled or halved',
+  nudge: 'MANUAL: beat nudged',
+  resync: 'MANUAL: beat 1 set',
+};
+
+/** Builds the line with the beat's place in the bar and whether the performer has taken over the beat. */
+function beatLine(frame: AudioFeatures, width: number): string {
+  const barBeat = frame.bar_beat ?? 0;
+  const bar =
+    barBeat > 0
+      ? `bar beat ${barBeat} (${frame.downbeat_known === true ? 'beat 1 known' : 'counted from the lock'})`
+      : 'bar beat –';
+  const override = frame.beat_override ?? 'none';
+  const mode = OVERRIDE_LABELS[override];
+  const plain = `${bar}   `;
+  if (override === 'none') {
+    return escapeTags(clip(`${plain}${mode}`, width));
+  }
+  const hint = clip(`${mode}; a returns to automatic`, Math.max(0, width - plain.length));
+  return `${escapeTags(plain)}${colour('yellow', escapeTags(hint))}`;
 }
 
 function structureLine(frame: AudioFeatures, ageMs: number, width: number): string {
