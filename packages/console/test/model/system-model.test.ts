@@ -5,6 +5,7 @@
 import type { AudioFeatures, LogsAggregated, NowPlaying } from '@vj/bus';
 import { Worker } from '@vj/bus';
 import { allocatePorts, makeTempDir, removeDir, waitFor } from '@vj/test-support';
+import { overviewScreen } from '../../src/console/screens/overview';
 import { type LifecycleEvent, SystemModel } from '../../src/model/system-model';
 import type { WorkerRow } from '../../src/model/workers';
 
@@ -266,6 +267,38 @@ describe('SystemModel', () => {
       ok: false,
       text: 'restart example_worker failed: no process_manager; run pnpm start',
     });
+  });
+
+  test('overview shows a missing player as its state', async () => {
+    const spotify = await startWorker('spotify_monitor');
+    const model = await startModel();
+    const hint =
+      'No D-Bus session bus: DBUS_SESSION_BUS_ADDRESS is not set; start one or run the monitor inside a desktop session.';
+    await publishUntil(
+      spotify,
+      'spotify.state',
+      {
+        ...NOW_PLAYING,
+        availability: 'no_session_bus',
+        hint,
+        title: null,
+        artist: null,
+        album: null,
+        status: 'stopped',
+      },
+      () => model.telemetry.nowPlaying !== undefined,
+    );
+
+    const view = {
+      selectedWorker: undefined,
+      logFilter: { worker: undefined, minLevel: 'info' as const },
+      logScroll: 0,
+    };
+    const screen = overviewScreen.render({ model, view, width: 100, height: 24, nowMs: Date.now() });
+    const metrics = screen.split('\n').find((line) => line.includes('♪')) ?? '';
+
+    expect(metrics).toContain('♪ no session bus (3 shows why)');
+    expect(metrics).not.toContain('DBUS_SESSION_BUS_ADDRESS');
   });
 
   test('beat override without an analyser says how to start it', async () => {

@@ -90,7 +90,7 @@ function metricsLine(model: SystemModel, nowMs: number, width: number): string {
     playing === undefined
       ? '–'
       : playing.title === null
-        ? (playing.hint ?? playing.availability)
+        ? nowPlayingState(playing.availability, playing.hint !== null)
         : `${playing.artist ?? '?'} – ${playing.title}`;
   const oscRate = sumRates(model, nowMs);
   const errors = telemetry.errorsInLastMinute(nowMs);
@@ -99,6 +99,15 @@ function metricsLine(model: SystemModel, nowMs: number, width: number): string {
   const after = `  OSC ${oscRate}  errors/min ${errors}`;
   const trackRoom = Math.max(8, width - before.length - after.length);
   return `${escapeTags(`${before}${clip(track, trackRoom)}  OSC ${oscRate}`)}  ${errorsText}`;
+}
+
+/**
+ * Returns the short state shown where the track would be, such as "no
+ * player". The hint is a whole sentence, so only the Now playing screen has room for it.
+ */
+function nowPlayingState(availability: string, hasHint: boolean): string {
+  const state = availability.replace(/_/g, ' ');
+  return hasHint ? `${state} (3 shows why)` : state;
 }
 
 function sumRates(model: SystemModel, nowMs: number): string {
