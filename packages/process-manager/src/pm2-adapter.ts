@@ -41,8 +41,10 @@ export interface Pm2ProcessEvent {
   /** True when a user or an API call caused it (pm2's `manually`). */
   manually: boolean;
   restarts: number;
-  /** Exit code as pm2 reports it. pm2 7.0.4 reports 0 for a process killed by a signal. */
+  /** Exit code as pm2 reports it; null for a process ended by a signal, for which pm2 7.0.4 itself reports 0. */
   exitCode: number | null;
+  /** Signal that ended the process, such as SIGKILL; null after a normal exit or when pm2 does not say. */
+  exitSignal: string | null;
   /** Unix ms when pm2 emitted the event. */
   atMs: number;
 }
@@ -103,6 +105,8 @@ interface RawEventPacket {
     status?: string;
     restart_time?: number;
     exit_code?: number;
+    /** Added by this project's pm2 patch (patches/pm2@7.0.4.patch). */
+    exit_signal?: string | null;
   };
 }
 
@@ -294,7 +298,13 @@ function toProcessEvent(packet: RawEventPacket): Pm2ProcessEvent | undefined {
     status: process.status ?? 'unknown',
     manually: packet.manually === true,
     restarts: process.restart_time ?? 0,
-    exitCode: typeof process.exit_code === 'number' ? process.exit_code : null,
+    exitCode:
+      typeof process.exit_signal === 'string'
+        ? null
+        : typeof process.exit_code === 'number'
+          ? process.exit_code
+          : null,
+    exitSignal: typeof process.exit_signal === 'string' ? process.exit_signal : null,
     atMs: typeof packet.at === 'number' ? packet.at : Date.now(),
   };
 }

@@ -363,6 +363,7 @@ export class Supervisor {
         pid: record.pid,
         generation: record.generation,
         exit_code: event.exitCode,
+        signal: event.exitSignal,
         uptime_s: round(uptimeS),
         restarts: record.tracker.snapshot(now).restartsInWindow,
       };

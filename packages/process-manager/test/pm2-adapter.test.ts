@@ -66,8 +66,9 @@ describe('Pm2Adapter against a private pm2 daemon', () => {
     expect(eventsOf('idle')).toEqual(['exit:stopped']);
     const exit = events[0];
     expect(exit?.manually).toBe(false);
-    // pm2 7.0.4 reports exit code 0 for a process killed by a signal, and no pid in events.
-    expect(exit?.exitCode).toBe(0);
+    // pm2 7.0.4 reports exit code 0 for a process killed by a signal; the project's patch adds the signal.
+    expect(exit?.exitCode).toBeNull();
+    expect(exit?.exitSignal).toBe('SIGKILL');
     expect(exit?.pid).toBe(0);
     await expect(pm2.list()).resolves.toMatchObject([{ name: 'idle', status: 'stopped', pid: 0 }]);
   });
@@ -97,7 +98,10 @@ describe('Pm2Adapter against a private pm2 daemon', () => {
     });
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(eventsOf('phoenix')).toEqual(['exit:stopped', 'online:launching']);
-    expect(events.find((event) => event.event === 'exit')?.exitCode).toBe(0);
+    expect(events.find((event) => event.event === 'exit')).toMatchObject({
+      exitCode: null,
+      exitSignal: 'SIGKILL',
+    });
     const after = (await pm2.list()).find((app) => app.name === 'phoenix');
     expect(after?.pid).not.toBe(before);
     expect(after?.restarts).toBe(1);

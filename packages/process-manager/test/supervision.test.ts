@@ -114,6 +114,11 @@ export default {
       'worker_crashed',
       'worker_errored',
     ]);
+    const crashed = events.find(
+      (event) => event.worker === 'exit_at_once' && event.event === 'worker_crashed',
+    );
+    // The fixture calls process.exit(1), so the code is known and no signal ended it.
+    expect(crashed?.payload).toMatchObject({ exit_code: 1, signal: null });
     const errored = events.find(
       (event) => event.worker === 'exit_at_once' && event.event === 'worker_errored',
     );
@@ -145,7 +150,12 @@ export default {
     });
     expect(eventsFor('example_worker')).toEqual(['worker_crashed', 'worker_restarted']);
     const [crashed, restarted] = events.filter((event) => event.worker === 'example_worker');
-    expect(crashed?.payload).toMatchObject({ reason: 'exited', pid: before });
+    expect(crashed?.payload).toMatchObject({
+      reason: 'exited',
+      pid: before,
+      exit_code: null,
+      signal: 'SIGKILL',
+    });
     expect(restarted?.payload).toMatchObject({ previous_pid: before, attempt: 1, reason: 'exited' });
     expect(restarted?.payload.delay_ms).toEqual(expect.any(Number));
 

@@ -372,6 +372,7 @@ function describePayload(payload: Record<string, unknown>): string {
   else if (typeof payload.pid === 'number' && payload.pid > 0) parts.push(`pid ${payload.pid}`);
   if (typeof payload.reason === 'string') parts.push(payload.reason);
   if (typeof payload.exit_code === 'number') parts.push(`exit ${payload.exit_code}`);
+  if (typeof payload.signal === 'string') parts.push(`killed by ${payload.signal}`);
   if (typeof payload.requested_by === 'string') parts.push(`by ${payload.requested_by}`);
   return parts.join(', ');
 }
