@@ -43,7 +43,7 @@ export interface Pm2ProcessEvent {
   restarts: number;
   /** Exit code as pm2 reports it; null for a process ended by a signal, for which pm2 7.0.4 itself reports 0. */
   exitCode: number | null;
-  /** Signal that ended the process, such as SIGKILL; null after a normal exit or when pm2 does not say. */
+  /** Signal that ended the process, such as SIGKILL; null after a normal exit or when pm2 does not report one. */
   exitSignal: string | null;
   /** Unix ms when pm2 emitted the event. */
   atMs: number;
