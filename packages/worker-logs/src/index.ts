@@ -39,7 +39,7 @@ export {
   readLogTail,
   withoutStored,
 } from './pm2/pm2-log-recovery';
-export { DEFAULT_QUERY_LIMIT, type LogQuery, parseQuery, runQuery } from './query';
+export { DEFAULT_QUERY_LIMIT, type LogQuery, parseQuery, runFileQuery, runQuery } from './query';
 export { LogStats, RATE_WINDOW_S, type WorkerCounts } from './stats';
 export {
   CURRENT_FILE,

@@ -27,7 +27,7 @@ import { AggregatorLog } from './log-lines';
 import { Pm2LineParser } from './pm2/pm2-lines';
 import { Pm2LogBus } from './pm2/pm2-log-bus';
 import { RECOVERY_WINDOW_MS, readLogTail, withoutStored } from './pm2/pm2-log-recovery';
-import { parseQuery, runQuery } from './query';
+import { parseQuery, runFileQuery, runQuery } from './query';
 import { LogStats } from './stats';
 import { loadRecords } from './store/log-files';
 import { LogWriter } from './store/log-writer';
@@ -100,9 +100,12 @@ export class LogAggregatorWorker extends Worker<LogsConfig> {
       (record) => this.ingest(record),
       () => performance.now(),
     );
-    // NOTE: query searches only the records in memory (the newest buffer_size); older ones are in the files, which
-    // no command reads yet. Streaming the rotated files backwards would let since/until reach them.
-    this.command('query', (payload) => runQuery(this.ring.toArray(), parseQuery(payload)));
+    this.command('query', (payload) => {
+      const query = parseQuery(payload);
+      return query.files === true
+        ? runFileQuery(this.logDir, this.ring.toArray(), query)
+        : runQuery(this.ring.toArray(), query);
+    });
     this.command('get_stats', () => this.statsSnapshot());
     this.command('clear', () => this.clear());
   }

@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
+import type { LogQueryResult } from '@vj/bus';
 import {
   BusClient,
   LogAlertValidator,
@@ -161,6 +162,30 @@ describe('LogAggregatorWorker on the bus', () => {
     const newestFirst = await query(harness.bus, { since: before });
     const times = newestFirst.map((record) => record.time);
     expect(times).toEqual([...times].sort((a, b) => b - a));
+  });
+
+  test('query with files reaches records past the buffer', async () => {
+    const harness = await startAggregator({ buffer_size: 10, max_file_bytes: 4096, max_files: 4 });
+    await startChatty(harness, 'chatty_files');
+    const fileQuery = async (payload: Record<string, unknown>) =>
+      (await harness.bus.request('log_aggregator', 'query', {
+        ...payload,
+        files: true,
+      })) as unknown as LogQueryResult;
+
+    await harness.bus.request('chatty_files', 'say', { msg: 'early marker line' });
+    await harness.bus.request('chatty_files', 'say', { msg: 'later filler line', count: 40 });
+    await waitFor(async () => (await fileQuery({ text: 'later filler', limit: 1000 })).matched === 40, {
+      timeoutMs: 10000,
+      message: 'all 40 later lines',
+    });
+    const stats = (await harness.bus.request('log_aggregator', 'get_stats')) as { rotations: number };
+
+    expect(await query(harness.bus, { text: 'early marker' })).toHaveLength(0);
+    const result = await fileQuery({ text: 'early marker' });
+    expect(result.records.map((record) => record.msg)).toEqual(['early marker line']);
+    expect(stats.rotations).toBeGreaterThan(0);
+    expect(result.files_searched).toBeGreaterThan(1);
   });
 
   test('query rejects an invalid level', async () => {

@@ -62,6 +62,8 @@ export const LogQueryResult = Type.Object({
   matched: Count,
   /** Records in the buffer. */
   buffered: Count,
+  /** Log files read for a query with `files`; absent when only memory was searched. */
+  files_searched: Type.Optional(Count),
 });
 export type LogQueryResult = Static<typeof LogQueryResult>;
 

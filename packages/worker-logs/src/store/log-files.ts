@@ -86,7 +86,7 @@ export async function loadRecords(dir: string, limit: number): Promise<LoadedRec
 
   for (const index of await listLogFiles(dir)) {
     const file = logFilePath(dir, index);
-    const lines = (await readLogFile(file)).split('\n');
+    const lines = (await readLogFile(file, 'the aggregator starts without its records')).split('\n');
     for (let i = lines.length - 1; i >= 0; i--) {
       const line = lines[i] as string;
       if (line === '') continue;
@@ -103,15 +103,37 @@ export async function loadRecords(dir: string, limit: number): Promise<LoadedRec
   return { records: newestFirst.reverse(), lastSeq, corruptLines };
 }
 
-async function readLogFile(file: string): Promise<string> {
+/**
+ * Returns the valid records of one log file in file order, oldest first;
+ * invalid lines are skipped. A file that a rotation has just renamed away
+ * reads as empty.
+ *
+ * @throws VjError VJ_LOGS_READ_FAILED when the file exists but cannot be read.
+ */
+export async function readLogRecords(file: string): Promise<AggregatedLogRecord[]> {
+  const records: AggregatedLogRecord[] = [];
+  for (const line of (await readLogFile(file, 'the query cannot search it')).split('\n')) {
+    if (line === '') continue;
+    const record = parseLine(line);
+    if (record !== undefined) records.push(record);
+  }
+  return records;
+}
+
+/** Reads `file` whole; `consequence` ends the error message, saying what a failure means for the caller. */
+async function readLogFile(file: string, consequence: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return '';
     throw new VjError(
       'VJ_LOGS_READ_FAILED',
-      `Reading log file ${file} failed (${(cause as Error).message}); the aggregator starts without its records`,
-      { cause, path: file, shortMessage: 'log file unreadable' },
+      `Reading log file ${file} failed (${(cause as Error).message}); ${consequence}`,
+      {
+        cause,
+        path: file,
+        shortMessage: 'log file unreadable',
+      },
     );
   }
 }
