@@ -119,8 +119,8 @@ export class AudioWorker extends Worker<AudioConfig> {
     this.command('set_device', (payload) => this.setDevice(payload));
     this.command('get_features', () => ({ frame: this.latest ?? null }));
     this.command('tap', () => this.override('tap', (rhythm) => rhythm.tap()));
-    this.command('double', () => this.override('double', (rhythm) => octaveRefusal(rhythm, 2)));
-    this.command('halve', () => this.override('halve', (rhythm) => octaveRefusal(rhythm, 0.5)));
+    this.command('double', () => this.override('double', (rhythm) => octaveRejection(rhythm, 2)));
+    this.command('halve', () => this.override('halve', (rhythm) => octaveRejection(rhythm, 0.5)));
     this.command('nudge', (payload) => this.nudge(payload));
     this.command('resync', () => this.override('resync', (rhythm) => rhythm.resync()));
     this.command('release', () => this.override('release', (rhythm) => rhythm.release()));
@@ -448,7 +448,7 @@ export class AudioWorker extends Worker<AudioConfig> {
 
   /**
    * Applies a performer override to the beat tracking of the open input.
-   * `apply` returns a string when it refused the override: the reason sent
+   * `apply` returns a string when it rejected the override: the reason sent
    * back. Overrides last until `release` or until the input is reopened.
    */
   private override(command: string, apply: (rhythm: RhythmOverrides) => unknown): Record<string, unknown> {
@@ -456,10 +456,10 @@ export class AudioWorker extends Worker<AudioConfig> {
     if (analyzer === undefined) {
       return { applied: false, reason: 'no audio input is open' };
     }
-    const refusal = apply(analyzer.rhythmOverrides);
-    if (typeof refusal === 'string') {
-      this.log.info({ command, reason: refusal }, 'beat override not applied');
-      return { applied: false, reason: refusal };
+    const rejection = apply(analyzer.rhythmOverrides);
+    if (typeof rejection === 'string') {
+      this.log.info({ command, reason: rejection }, 'beat override not applied');
+      return { applied: false, reason: rejection };
     }
     this.log.info({ command }, 'beat override applied');
     return { applied: true };
@@ -531,7 +531,7 @@ function analysisChanges(config: Partial<AudioConfig>): AnalysisChanges {
  * Doubles (`ratio` 2) or halves (0.5) the tempo and returns undefined, or
  * returns why it did not: no tempo yet, or a result outside bpm_range.
  */
-function octaveRefusal(rhythm: RhythmOverrides, ratio: 2 | 0.5): string | undefined {
+function octaveRejection(rhythm: RhythmOverrides, ratio: 2 | 0.5): string | undefined {
   const before = rhythm.bpm;
   const applied = ratio === 2 ? rhythm.double() : rhythm.halve();
   if (applied) {

@@ -86,11 +86,11 @@ describe('console audio screen', () => {
     const bpmOf = (screen: string) => Number(/BPM (\d+\.\d) \(confidence/.exec(screen)?.[1] ?? 0);
     const tracked = bpmOf(await terminal.waitForScreen((text) => bpmOf(text) > 0, 'a tracked tempo', 30000));
 
-    // 145 BPM doubled leaves the default bpm_range of 60–200, so the analyser refuses it and returns the reason.
+    // 145 BPM doubled leaves the default bpm_range of 60–200, so the analyser rejects it and returns the reason.
     await terminal.sendKeys('*');
     await terminal.waitForScreen(
       (text) => /double tempo: not applied, 29\d\.\d BPM is outside bpm_range/.test(text),
-      'doubling refused',
+      'doubling rejected',
     );
 
     await terminal.sendKeys('/');

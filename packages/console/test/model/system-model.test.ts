@@ -313,7 +313,7 @@ describe('SystemModel', () => {
     });
   });
 
-  test('beat override carries the analyser refusal', async () => {
+  test('beat override carries the analyser rejection', async () => {
     const analyser = await startWorker('audio_analyzer');
     analyser.command('double', () => ({
       applied: false,

@@ -5,19 +5,21 @@
  * absolute threshold, then parabolic interpolation around the chosen lag.
  *
  * The search runs in two steps. The input is first decimated to a fine rate
- * at which the highest pitch still spans at least 8 samples (22.05 kHz from
- * 44.1 kHz with a 2 kHz limit), then halved again by a half-band filter to a
+ * at which the highest pitch still spans at least 8 samples: 22.05 kHz from
+ * 44.1 kHz with a 2 kHz limit. A half-band filter then halves it again to a
  * coarse rate. On the coarse signal d′ is computed for every lag, with the
  * autocorrelation inside d(τ) from FFTs instead of the O(W·τmax) direct sum,
  * and the threshold picks a lag. Then d(τ) is summed directly on the fine
- * signal at the few lags around twice that lag, and the parabola through the
- * smallest of them gives the period. The coarse step halves the FFTs (to 512
- * points at 44.1 kHz) and the fine step keeps the precision of the fine
- * rate: picking and interpolating on the coarse signal alone read one of the
- * test sines from 55 to 1500 Hz 0.83 % off, beyond the 0.5 % the tests allow.
- * On the 2-core development machine `estimate` took 16.5 µs per call at
- * 44.1 kHz, against 22 µs with the whole search at the fine rate; on the music
- * clips 90–100 % of the voiced frames kept their pitch within 1 %.
+ * signal at the few lags around twice that lag. The parabola through the
+ * smallest of them gives the period.
+ *
+ * The coarse step halves the FFTs (to 512 points at 44.1 kHz), and the fine
+ * step keeps the precision of the fine rate. Picking and interpolating on the
+ * coarse signal alone read one of the test sines from 55 to 1500 Hz 0.83 %
+ * off, beyond the 0.5 % the tests allow. On the 2-core development machine
+ * `estimate` took 16.5 µs per call at 44.1 kHz, against 22 µs with the whole
+ * search at the fine rate. On the music clips 90–100 % of the voiced frames
+ * kept their pitch within 1 %.
  */
 import { Fft, RealFft } from './fft';
 
@@ -301,10 +303,10 @@ export class YinPitch {
   }
 
   /**
-   * Returns the period in fine samples around the coarse `lag`: d(τ) is
-   * summed on the fine signal at the lags next to 2·lag, the search walks on
-   * while the smallest value lies at its edge, and a parabola through the
-   * smallest and its neighbours places the minimum between lags.
+   * Returns the period in fine samples around the coarse `lag`. d(τ) is
+   * summed on the fine signal at the lags next to 2·lag, and the search walks
+   * on while the smallest value lies at its edge. A parabola through the
+   * smallest and its neighbours then places the minimum between lags.
    */
   private refine(lag: number): number {
     const values = this.fineDifference;

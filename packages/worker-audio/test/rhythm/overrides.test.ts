@@ -43,7 +43,7 @@ describe('RhythmTracker overrides', () => {
     expect(beats.filter((timeS) => timeS > 12 && timeS < 16)).toHaveLength(4);
   });
 
-  test('octave outside bpmRange is refused', () => {
+  test('octave outside bpmRange is rejected', () => {
     const tracker = newTracker();
     const results: boolean[] = [];
     const frames = run(tracker, renderClicks(CLICKS_120, 10), {
@@ -60,7 +60,7 @@ describe('RhythmTracker overrides', () => {
     expect(frames.at(-1)?.bpm).toBeCloseTo(60, 0);
   });
 
-  test('double without a tempo is refused', () => {
+  test('double without a tempo is rejected', () => {
     const tracker = newTracker();
     expect(tracker.double()).toBe(false);
     expect(tracker.halve()).toBe(false);
