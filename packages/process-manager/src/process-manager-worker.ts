@@ -2,11 +2,15 @@
  * The process_manager worker: a Supervisor on the bus, with commands to
  * start, stop, restart and list the supervised workers.
  */
+import path from 'node:path';
 import { VjError, Worker, type WorkerOptions } from '@vj/bus';
 import type { StartOptions } from 'pm2';
 import { Pm2Adapter } from './pm2-adapter';
 import type { RestartPolicyOptions } from './restart-policy';
 import { Supervisor, type SupervisorOptions } from './supervisor';
+
+/** File beside the registry in VJ_HOME that keeps the workers' restart times across restarts of the process manager. */
+const RESTART_HISTORY_FILE = 'process-manager.restarts.json';
 
 /** Registry name and default ports of the process manager. */
 export const PROCESS_MANAGER_DEFAULTS = {
@@ -72,6 +76,7 @@ export class ProcessManagerWorker extends Worker {
       apps: this.settings.apps,
       publishEvent: (event, worker, payload) => this.publishEvent(event, worker, payload),
       log: this.log,
+      restartHistoryFile: path.join(path.dirname(this.registry.path), RESTART_HISTORY_FILE),
     };
     if (this.settings.restartPolicy !== undefined)
       supervisorOptions.restartPolicy = this.settings.restartPolicy;

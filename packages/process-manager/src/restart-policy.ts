@@ -206,6 +206,24 @@ export class RestartTracker {
     };
   }
 
+  /** Exit times in Unix ms of the restarts within the window at the last `exited` or `restore` call, oldest first. */
+  get recentRestartsMs(): readonly number[] {
+    return this.restartTimesMs;
+  }
+
+  /**
+   * Takes the restart times that an earlier process manager saved, so that its
+   * restarts still count within the window. Times outside the window at
+   * `nowMs` are dropped, and the attempt counter goes on from their number.
+   */
+  restore(restartTimesMs: readonly number[], nowMs: number): void {
+    const oldestKeptMs = nowMs - this.options.windowMs;
+    this.restartTimesMs = restartTimesMs
+      .filter((timeMs) => timeMs > oldestKeptMs && timeMs <= nowMs)
+      .sort((a, b) => a - b);
+    this.attempt = this.restartTimesMs.length;
+  }
+
   /** Clears the attempt counter, the window and any give_up, for when a user starts the worker again. */
   reset(): void {
     this.startedAtMs = undefined;

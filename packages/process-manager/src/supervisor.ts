@@ -16,6 +16,7 @@ import type { Logger } from 'pino';
 import type { StartOptions } from 'pm2';
 import { isAlive } from './internal/process-alive';
 import type { Pm2Adapter, Pm2Process, Pm2ProcessEvent } from './pm2-adapter';
+import { loadRestartHistory, type RestartHistory, saveRestartHistory } from './restart-history';
 import { type RestartPolicyOptions, RestartTracker, resolveRestartPolicy } from './restart-policy';
 
 /** Health of a worker as the supervisor judges it, beside pm2's own status. */
@@ -51,6 +52,8 @@ export interface SupervisorOptions {
   startTimeoutMs?: number;
   /** Interval of the heartbeat check, in ms (default 1000). */
   checkIntervalMs?: number;
+  /** File that keeps each worker's restart times across restarts of the process manager; none when absent. */
+  restartHistoryFile?: string;
 }
 
 interface WorkerRecord {
@@ -92,6 +95,7 @@ export class Supervisor {
   private readonly hungAfterMs: number;
   private readonly startTimeoutMs: number;
   private checkTimer: NodeJS.Timeout | undefined;
+  private historySaving: Promise<void> = Promise.resolve();
   private readonly onProcessEvent = (event: Pm2ProcessEvent): void => {
     void this.handleEvent(event).catch((error: unknown) => {
       this.options.log.error(
@@ -147,6 +151,7 @@ export class Supervisor {
     const processes = await this.options.pm2.list();
     const entries = await this.options.registry.list({ includeStale: true });
     const now = Date.now();
+    await this.restoreRestartHistory(now);
     for (const record of this.records.values()) {
       const process = processes.find((candidate) => candidate.name === record.name);
       this.adopt(record, process, entries[record.name], now);
@@ -179,6 +184,7 @@ export class Supervisor {
     }
     this.cancelPendingRestart(record);
     record.tracker.reset();
+    this.saveRestartHistory();
     record.stopping = false;
     record.health = 'starting';
     await this.options.pm2.start(record.app);
@@ -377,6 +383,7 @@ export class Supervisor {
 
   private decideRestart(record: WorkerRecord, now: number, reason: string): void {
     const decision = record.tracker.exited(now);
+    this.saveRestartHistory();
     if (decision.action === 'give_up') {
       record.health = 'errored';
       const payload = {
@@ -404,6 +411,32 @@ export class Supervisor {
       { app: record.name, delayMs: decision.delayMs, attempt: decision.attempt },
       'supervised worker restart scheduled',
     );
+  }
+
+  /** Gives each worker the restart times that an earlier process manager saved. */
+  private async restoreRestartHistory(now: number): Promise<void> {
+    const file = this.options.restartHistoryFile;
+    if (file === undefined) return;
+    const history = await loadRestartHistory(file, this.options.log);
+    for (const record of this.records.values()) {
+      const times = history[record.name];
+      if (times !== undefined) record.tracker.restore(times, now);
+    }
+    this.options.log.info({ file, workers: Object.keys(history) }, 'restart history restored');
+  }
+
+  /** Saves every worker's restart times in the background. A failure is logged and changes nothing else. */
+  private saveRestartHistory(): void {
+    const file = this.options.restartHistoryFile;
+    if (file === undefined) return;
+    const history: RestartHistory = {};
+    for (const record of this.records.values()) history[record.name] = [...record.tracker.recentRestartsMs];
+    // Saves run one after another, so an older history never overwrites a newer one.
+    this.historySaving = this.historySaving
+      .then(() => saveRestartHistory(file, history))
+      .catch((error: unknown) => {
+        this.options.log.error({ err: error, file }, 'restart history save failed');
+      });
   }
 
   /**

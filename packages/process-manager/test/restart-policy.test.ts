@@ -429,4 +429,29 @@ describe('RestartTracker snapshot', () => {
       gaveUp: false,
     });
   });
+
+  test('restore keeps restarts within the window', () => {
+    const tracker = new RestartTracker(
+      resolveRestartPolicy({ maxRestarts: 2, windowMs: 60_000 }),
+      NO_JITTER_EFFECT,
+    );
+
+    // One restart 70 s ago is outside the window, the two of the last minute count.
+    tracker.restore([T0 - 70_000, T0 - 30_000, T0 - 10_000], T0);
+
+    expect(tracker.recentRestartsMs).toEqual([T0 - 30_000, T0 - 10_000]);
+    expect(expectGiveUp(tracker.exited(T0)).restartsInWindow).toBe(2);
+  });
+
+  test('restore then one restart left', () => {
+    const tracker = new RestartTracker(
+      resolveRestartPolicy({ maxRestarts: 2, windowMs: 60_000 }),
+      NO_JITTER_EFFECT,
+    );
+
+    tracker.restore([T0 - 10_000], T0);
+
+    expect(expectRestart(tracker.exited(T0)).attempt).toBe(2);
+    expect(tracker.recentRestartsMs).toEqual([T0 - 10_000, T0]);
+  });
 });

@@ -26,7 +26,7 @@ describe('process manager under a real pm2 daemon', () => {
 
   beforeAll(async () => {
     home = await makeTempDir('vj-supervision');
-    const ports = await allocatePorts(6);
+    const ports = await allocatePorts(8);
     env = { ...process.env, PM2_HOME: path.join(home, 'pm2'), VJ_HOME: path.join(home, 'vj') };
     const ecosystemFile = path.join(home, 'ecosystem.config.ts');
     const source = `import { defineEcosystem } from ${JSON.stringify(path.join(__dirname, '..', 'src', 'ecosystem'))};
@@ -50,6 +50,11 @@ export default {
       interpreter: 'none', cwd: ${JSON.stringify(path.join(__dirname, '..'))}, autorestart: false,
       env: { VJ_HOME: ${JSON.stringify(path.join(home, 'vj'))}, VJ_COMMAND_PORT: '${ports[4]}', VJ_TELEMETRY_PORT: '${ports[5]}',
         VJ_RESTART_POLICY: JSON.stringify({ maxRestarts: 1, baseDelayMs: 50, windowMs: 60000 }) } },
+    { name: 'slow_crash', script: process.execPath, args: ['--import', 'tsx', ${JSON.stringify(CRASH_AFTER_START)}],
+      interpreter: 'none', cwd: ${JSON.stringify(path.join(__dirname, '..'))}, autorestart: false,
+      env: { VJ_HOME: ${JSON.stringify(path.join(home, 'vj'))}, VJ_COMMAND_PORT: '${ports[6]}', VJ_TELEMETRY_PORT: '${ports[7]}',
+        FIXTURE_WORKER_NAME: 'slow_crash', CRASH_AFTER_MS: '5000',
+        VJ_RESTART_POLICY: JSON.stringify({ maxRestarts: 1, baseDelayMs: 50, windowMs: 120000 }) } },
   ],
 };
 `;
@@ -280,7 +285,7 @@ export default {
       .request('process_manager', 'stop_worker', { name: 'nope' })
       .catch((caught: unknown) => caught)) as Error;
     expect(error.message).toBe(
-      'Worker "nope" is not supervised; known workers: crash_after_start, example_worker, exit_at_once, never_registers',
+      'Worker "nope" is not supervised; known workers: crash_after_start, example_worker, exit_at_once, never_registers, slow_crash',
     );
   });
 
@@ -381,5 +386,31 @@ export default {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(eventsFor('crash_after_start')).toEqual([]);
     await expect(workerRow('crash_after_start')).resolves.toMatchObject({ health: 'errored', pid: 0 });
+  });
+
+  test('restarts before a process manager restart still count', async () => {
+    events.length = 0;
+    await bus.request('process_manager', 'start_worker', { name: 'slow_crash' });
+    // The first crash, 5 s after the start, takes the one restart that the policy allows.
+    await waitFor(() => eventsFor('slow_crash').includes('worker_restarted'), {
+      timeoutMs: 30000,
+      message: 'first restart',
+    });
+    const managerPid = bus.workers().process_manager?.pid ?? 0;
+    process.kill(managerPid, 'SIGKILL');
+    await waitFor(() => (bus.workers().process_manager?.pid ?? managerPid) !== managerPid, {
+      timeoutMs: 15000,
+      message: 'process manager back',
+    });
+
+    // The restarted worker crashes 5 s after its start. The new process manager read the first restart
+    // from VJ_HOME, so the window is full and it gives up instead of restarting a second time.
+    await waitFor(() => eventsFor('slow_crash').includes('worker_errored'), {
+      timeoutMs: 30000,
+      message: 'worker_errored',
+    });
+    expect(eventsFor('slow_crash').filter((event) => event === 'worker_restarted')).toHaveLength(1);
+    const errored = events.find((event) => event.worker === 'slow_crash' && event.event === 'worker_errored');
+    expect(errored?.payload).toMatchObject({ restarts_in_window: 1 });
   });
 });
