@@ -11,7 +11,7 @@ import { OnsetFunction } from './onset-function';
 import { TapTempo } from './tap-tempo';
 import { TempoEstimator } from './tempo-estimator';
 import { TempoTracker } from './tempo-tracker';
-import type { RhythmFrame, RhythmInput, RhythmOverride } from './types';
+import { emptyRhythmFrame, type RhythmFrame, type RhythmInput, type RhythmOverride } from './types';
 
 /** Frames between two tempo readings: 4 frames of 512 samples at 44.1 kHz are 46 ms. */
 const TEMPO_UPDATE_FRAMES = 4;
@@ -67,25 +67,7 @@ export class RhythmTracker {
   private readonly clock: BeatClock;
   private readonly bar: BarCounter;
   private readonly taps = new TapTempo();
-  private readonly frame: RhythmFrame = {
-    isOnset: false,
-    onsetStrength: 0,
-    bpm: 0,
-    bpmConfidence: 0,
-    bpmAlt: 0,
-    bpmAltConfidence: 0,
-    isBeat: false,
-    beatChecked: false,
-    predicted: false,
-    checkedBeatTimeS: 0,
-    checkedBarBeat: 0,
-    beatPhase: 0,
-    barBeat: 0,
-    downbeatKnown: false,
-    beatIndex: -1,
-    locked: false,
-    override: 'none',
-  };
+  private readonly frame: RhythmFrame = emptyRhythmFrame();
   private frameCount = 0;
   private lastOnsetS = Number.NEGATIVE_INFINITY;
   private lastTimeS = 0;

@@ -58,3 +58,26 @@ export interface RhythmFrame {
   /** Performer override in force, the latest one when several are. */
   override: RhythmOverride;
 }
+
+/** Returns the rhythm state before any frame: no onset, no tempo and a stopped clock. */
+export function emptyRhythmFrame(): RhythmFrame {
+  return {
+    isOnset: false,
+    onsetStrength: 0,
+    bpm: 0,
+    bpmConfidence: 0,
+    bpmAlt: 0,
+    bpmAltConfidence: 0,
+    isBeat: false,
+    beatChecked: false,
+    predicted: false,
+    checkedBeatTimeS: 0,
+    checkedBarBeat: 0,
+    beatPhase: 0,
+    barBeat: 0,
+    downbeatKnown: false,
+    beatIndex: -1,
+    locked: false,
+    override: 'none',
+  };
+}
