@@ -169,6 +169,13 @@ export default {
     await waitFor(() => bus.workers().example_worker?.pid === after, {
       timeoutMs: 10000,
       message: 'new pid registered',
+    }).catch((error: Error) => {
+      // The registry entry and the worker's events tell a slow start from a second restart.
+      const entry = JSON.stringify(bus.workers().example_worker);
+      const seen = JSON.stringify(events.filter((event) => event.worker === 'example_worker'));
+      throw new Error(`${error.message}; expected pid ${after}, registry ${entry}, events ${seen}`, {
+        cause: error,
+      });
     });
     await expect(bus.request('example_worker', 'health_check')).resolves.toMatchObject({
       status: 'healthy',
